@@ -12,6 +12,11 @@ from autograd_lesson.datasets.digits import DATA_FILE
 PIXEL_SUM = 561_718
 PIXEL_SQUARE_SUM = 6_907_012
 PIXEL_WEIGHTED_SUM = 18_222_371  # sum of image.reshape(n, 64) * [1, 2, ..., 64]
+# Per-image pixel sums weighted by image position and by label: these catch
+# images shuffled relative to their labels. Computed from our file after it
+# was found array_equal to scikit-learn's.
+IMAGE_WEIGHTED_SUM = 503_904_265  # sum of per-image pixel sums * [1, ..., 1797]
+IMAGE_TIMES_LABEL_SUM = 2_525_954  # sum of per-image pixel sums * label
 LABEL_SUM = 8_070
 LABEL_WEIGHTED_SUM = 7_272_861  # sum of target * [1, 2, ..., 1797]
 LABEL_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
@@ -48,6 +53,9 @@ def test_checksums_match_scikit_learns_copy(raw):
     assert (pixels**2).sum() == PIXEL_SQUARE_SUM
     assert (pixels * np.arange(1, 65)).sum() == PIXEL_WEIGHTED_SUM
     assert raw.target.sum() == LABEL_SUM
+    ink_per_image = pixels.sum(axis=1)
+    assert (ink_per_image * np.arange(1, 1798)).sum() == IMAGE_WEIGHTED_SUM
+    assert (ink_per_image * raw.target).sum() == IMAGE_TIMES_LABEL_SUM
     assert (raw.target * np.arange(1, 1798)).sum() == LABEL_WEIGHTED_SUM
 
 
