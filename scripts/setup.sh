@@ -23,17 +23,16 @@ can_apt_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
 
 apt_install() {
     say "installing $* with apt-get"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 ensure_dot() {
     if dot -V >/dev/null 2>&1; then
         return
     fi
-    if can_apt_install; then
-        apt_install graphviz
-        dot -V >/dev/null 2>&1 && return
+    if can_apt_install && apt_install graphviz && dot -V >/dev/null 2>&1; then
+        return
     fi
     fail "Graphviz's 'dot' program was not found. Install it with one of:
     sudo apt-get install graphviz                              # Debian, Ubuntu
@@ -58,9 +57,8 @@ ensure_venv() {
     say "creating the virtual environment $VENV"
     if ! "$PYTHON" -m venv --clear "$VENV"; then
         # Debian and Ubuntu ship venv's pip bootstrap (ensurepip) as a separate package.
-        if can_apt_install; then
-            apt_install python3-venv
-            "$PYTHON" -m venv --clear "$VENV" && return
+        if can_apt_install && apt_install python3-venv && "$PYTHON" -m venv --clear "$VENV"; then
+            return
         fi
         fail "could not create $VENV. On Debian or Ubuntu: sudo apt-get install python3-venv"
     fi
