@@ -1,0 +1,62 @@
+"""`autograd.grad(outputs, inputs)`: the gradients, returned instead of added to `.grad`."""
+
+import numpy as np
+
+from ..engine import run_backward
+from ..tensor import Size, Tensor
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, allow_unused=False):
+    """Return d(outputs)/d(inputs) as a tuple, one tensor per input; `.grad` is left alone.
+
+    With a non-scalar output, `grad_outputs` is the vector v of the vector-Jacobian
+    product vᵀ·J, exactly as the `gradient` argument of `backward`.
+    """
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+
+    roots, seeds = [], []
+    for i, (out, v) in enumerate(zip(outputs, grad_outputs)):
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+        if v is None:
+            if out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            v = np.ones(out._data.shape, dtype=out._data.dtype)
+        else:
+            v = v._data if isinstance(v, Tensor) else np.asarray(v)
+            if v.shape != out._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {Size(v.shape)!r} and "
+                    f"output[{i}] has a shape of {out.shape!r}."
+                )
+        roots.append(out._node_for_backward())
+        seeds.append(v.astype(out._data.dtype, copy=False))
+
+    for i, x in enumerate(inputs):
+        if not x.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    targets = [x._node_for_backward() for x in inputs]
+    captured = run_backward(
+        roots, seeds, retain_graph=bool(retain_graph), capture=targets, accumulate=False
+    )
+
+    result = []
+    for i, (x, node) in enumerate(zip(inputs, targets)):
+        if node not in captured:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior."
+                )
+            result.append(None)
+        else:
+            result.append(Tensor(np.array(captured[node], dtype=x._data.dtype)))
+    return tuple(result)
+
+
+def _as_tuple(x):
+    return tuple(x) if isinstance(x, list | tuple) else (x,)

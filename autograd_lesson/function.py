@@ -1,0 +1,128 @@
+"""The nodes of the backward graph.
+
+Every differentiable operation is a `Function` subclass with two methods:
+
+* `forward(*arrays)` computes the result from NumPy arrays and saves, with
+  `save_for_backward`, whatever the derivative will need;
+* `backward(grad)` receives ∂loss/∂output and returns ∂loss/∂input, one per input
+  (the vector-Jacobian product: it never builds a Jacobian).
+
+`Function.apply(*tensors)` runs `forward` and, when a graph is being recorded, makes the
+Function object itself the output's `grad_fn`: a node of the graph that remembers where
+its inputs came from in `next_functions`, exactly as PyTorch's nodes do.
+"""
+
+import numpy as np
+
+from . import grad_mode
+from . import tensor as tensor_module
+
+FREED_GRAPH_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class Node:
+    """What every node of the backward graph has: a name, and where its inputs came from."""
+
+    name_in_pytorch = "Node"
+
+    def __init__(self):
+        # One (node, output index) pair per input; (None, 0) for inputs that need no gradient.
+        self.next_functions = ()
+
+    def name(self):
+        return self.name_in_pytorch
+
+    def __repr__(self):
+        # PyTorch adds the memory address; leaving it out keeps printed output the same every run.
+        return f"<{self.name_in_pytorch}>"
+
+
+class Function(Node):
+    """Base class of every differentiable operation; subclasses set `name_in_pytorch`."""
+
+    def __init__(self):
+        super().__init__()
+        self._saved = ()
+        self._freed = False
+        self.input_shapes = ()
+        self.input_dtypes = ()
+        self.retained_output = None  # the output tensor, when it called retain_grad()
+
+    def save_for_backward(self, *arrays):
+        self._saved = arrays
+
+    @property
+    def saved_tensors(self):
+        if self._freed:
+            raise RuntimeError(FREED_GRAPH_MESSAGE)
+        return self._saved
+
+    def release_saved(self):
+        """Drop what forward saved, as PyTorch does after backward (unless retain_graph)."""
+        self._saved = ()
+        self._freed = True
+
+    def forward(self, *arrays, **options):
+        raise NotImplementedError
+
+    def backward(self, grad):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **options):
+        """Run the op on tensors; record a graph node if any input requires grad."""
+        fn = cls()
+        result = fn.forward(*(t._data for t in inputs), **options)
+        needs_graph = grad_mode.is_grad_enabled() and any(t.requires_grad for t in inputs)
+        out = tensor_module.Tensor(result)
+        if needs_graph:
+            fn.next_functions = tuple((t._node_for_backward(), 0) for t in inputs)
+            fn.input_shapes = tuple(t._data.shape for t in inputs)
+            fn.input_dtypes = tuple(t._data.dtype for t in inputs)
+            out.requires_grad = True
+            out.grad_fn = fn
+        return out
+
+
+class AccumulateGrad(Node):
+    """The node that ends every path at a leaf: it adds the arriving gradient to `.grad`."""
+
+    name_in_pytorch = "AccumulateGrad"
+
+    def __init__(self, variable):
+        super().__init__()
+        self.variable = variable
+
+    def accumulate(self, grad):
+        leaf = self.variable
+        if leaf.grad is None:
+            leaf.grad = tensor_module.Tensor(np.array(grad, dtype=leaf._data.dtype, copy=True))
+        else:
+            # In place, as PyTorch does: a reference to `leaf.grad` sees the sum.
+            leaf.grad._data += grad
+
+
+def unbroadcast(grad, shape):
+    """Sum `grad` back to `shape`: the one place where broadcasting is undone.
+
+    If x of shape (3,) was broadcast to (2, 3) in the forward pass, each x[j] was used
+    twice, so its gradient is the sum of the two gradients that arrive for it.
+    """
+    grad = np.asarray(grad)
+    if grad.shape == tuple(shape):
+        return grad
+    # Dimensions that broadcasting added in front.
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    # Dimensions of size 1 that broadcasting stretched.
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad.reshape(shape)

@@ -1,0 +1,136 @@
+"""The `torch.xxx(tensor, ...)` spellings of tensor methods, plus ops on several tensors.
+
+`torch.exp(x)` and `x.exp()` are one and the same operation.
+"""
+
+import numpy as np
+
+from . import dtypes
+from .ops import elementwise as ew
+from .ops import shape as sh
+from .tensor import Tensor, _check_broadcastable, _wrap_dim, matmul, maximum
+
+
+def _method(name):
+    def function(input, *args, **kwargs):  # noqa: A002 - PyTorch's argument name
+        return getattr(input, name)(*args, **kwargs)
+
+    function.__name__ = name
+    function.__doc__ = f"torch.{name}(input, ...) is input.{name}(...)."
+    return function
+
+
+add, sub, mul, div, pow = (_method(n) for n in ("add", "sub", "mul", "div", "pow"))  # noqa: A001
+exp, log, sqrt, abs = (_method(n) for n in ("exp", "log", "sqrt", "abs"))  # noqa: A001
+relu, sigmoid, tanh, clamp = (_method(n) for n in ("relu", "sigmoid", "tanh", "clamp"))
+sum, mean, max, min = (_method(n) for n in ("sum", "mean", "max", "min"))  # noqa: A001
+argmax, argmin, norm = (_method(n) for n in ("argmax", "argmin", "norm"))
+softmax, log_softmax = _method("softmax"), _method("log_softmax")
+reshape, flatten, transpose = _method("reshape"), _method("flatten"), _method("transpose")
+permute, squeeze, unsqueeze, t = (_method(n) for n in ("permute", "squeeze", "unsqueeze", "t"))
+mm, clone, detach, numel = _method("mm"), _method("clone"), _method("detach"), _method("numel")
+equal = _method("equal")
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dimension."""
+    tensors = _common_dtype(tensors)
+    dim = _wrap_dim(dim, tensors[0].ndim)
+    first = tensors[0].shape
+    for i, t in enumerate(tensors[1:], start=1):
+        other = [n for d, n in enumerate(t.shape) if d != dim]
+        if t.ndim != len(first) or other != [n for d, n in enumerate(first) if d != dim]:
+            raise RuntimeError(
+                f"Sizes of tensors must match except in dimension {dim}. Expected size "
+                f"{first[1 - dim if len(first) > 1 else 0]} but got size "
+                f"{t.shape[1 - dim if t.ndim > 1 else 0]} for tensor number {i} in the list."
+            )
+    return sh.Cat.apply(*tensors, dim=dim)
+
+
+def stack(tensors, dim=0):
+    """Join same-shaped tensors along a new dimension."""
+    tensors = _common_dtype(tensors)
+    for i, t in enumerate(tensors[1:], start=1):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} "
+                f"at entry 0 and {list(t.shape)} at entry {i}"
+            )
+    return sh.Stack.apply(*tensors, dim=_wrap_dim(dim, tensors[0].ndim + 1))
+
+
+def _common_dtype(tensors):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("expected a non-empty list of Tensors")
+    result = tensors[0].dtype
+    for t in tensors[1:]:
+        result = dtypes.promote((result, 1, False), (t.dtype, 1, False))
+    return [t.to(result) for t in tensors]
+
+
+def where(condition, input, other):  # noqa: A002 - PyTorch's argument names
+    """Pick from `input` where `condition` is True, else from `other`."""
+    a, b = input._binary(other) if isinstance(input, Tensor) else other._binary(input)[::-1]
+    _check_broadcastable(condition.shape, a.shape)
+    shape = np.broadcast_shapes(condition.shape, a.shape, b.shape)
+    return ew.Where.apply(a.expand(shape), b.expand(shape), condition=condition._data)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    return Tensor(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+__all__ = [
+    "abs",
+    "add",
+    "allclose",
+    "argmax",
+    "argmin",
+    "cat",
+    "clamp",
+    "clone",
+    "detach",
+    "div",
+    "equal",
+    "exp",
+    "flatten",
+    "is_tensor",
+    "isclose",
+    "log",
+    "log_softmax",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "min",
+    "mm",
+    "mul",
+    "norm",
+    "numel",
+    "permute",
+    "pow",
+    "relu",
+    "reshape",
+    "sigmoid",
+    "softmax",
+    "sqrt",
+    "squeeze",
+    "stack",
+    "sub",
+    "sum",
+    "t",
+    "tanh",
+    "transpose",
+    "unsqueeze",
+    "where",
+]

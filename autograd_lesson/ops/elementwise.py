@@ -1,0 +1,306 @@
+"""Element-wise operations: arithmetic and the usual activation functions.
+
+Broadcasting: `backward` may return a gradient shaped like the (broadcast) output;
+the engine's `unbroadcast` sums it back to each input's shape.
+"""
+
+import numpy as np
+
+from ..function import Function
+
+
+class Add(Function):
+    """out = a + b    ∂out/∂a = 1,  ∂out/∂b = 1"""
+
+    name_in_pytorch = "AddBackward0"
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, grad):
+        return grad, grad
+
+
+class Sub(Function):
+    """out = a - b    ∂out/∂a = 1,  ∂out/∂b = -1"""
+
+    name_in_pytorch = "SubBackward0"
+
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, grad):
+        return grad, -grad
+
+
+class Rsub(Function):
+    """out = b - a  (PyTorch's node for `2 - x`: "reversed subtraction")    ∂out/∂a = -1"""
+
+    name_in_pytorch = "RsubBackward1"
+
+    def forward(self, a, b):
+        return b - a
+
+    def backward(self, grad):
+        return -grad, grad
+
+
+class Mul(Function):
+    """out = a * b    ∂out/∂a = b,  ∂out/∂b = a"""
+
+    name_in_pytorch = "MulBackward0"
+
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return a * b
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        return grad * b, grad * a
+
+
+class Div(Function):
+    """out = a / b    ∂out/∂a = 1/b,  ∂out/∂b = -a/b²"""
+
+    name_in_pytorch = "DivBackward0"
+
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return a / b
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        return grad / b, -grad * a / (b * b)
+
+
+class Neg(Function):
+    """out = -a    ∂out/∂a = -1"""
+
+    name_in_pytorch = "NegBackward0"
+
+    def forward(self, a):
+        return -a
+
+    def backward(self, grad):
+        return -grad
+
+
+class Reciprocal(Function):
+    """out = 1/a    ∂out/∂a = -1/a²  = -out²"""
+
+    name_in_pytorch = "ReciprocalBackward0"
+
+    def forward(self, a):
+        out = 1 / a
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return -grad * out * out
+
+
+class Pow(Function):
+    """out = aⁿ for a number n    ∂out/∂a = n·aⁿ⁻¹"""
+
+    name_in_pytorch = "PowBackward0"
+
+    def forward(self, a, exponent):
+        self.exponent = exponent
+        self.save_for_backward(a)
+        return a**exponent
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        if self.exponent == 0:
+            return np.zeros_like(grad)
+        return grad * self.exponent * a ** (self.exponent - 1)
+
+
+class PowTensor(Function):
+    """out = aᵇ for tensors a, b    ∂out/∂a = b·aᵇ⁻¹,  ∂out/∂b = aᵇ·ln a"""
+
+    name_in_pytorch = "PowBackward1"
+
+    def forward(self, a, b):
+        out = a**b
+        self.save_for_backward(a, b, out)
+        return out
+
+    def backward(self, grad):
+        a, b, out = self.saved_tensors
+        grad_a = grad * b * a ** (b - 1)
+        # Where a = 0 the term aᵇ·ln a is taken as 0 (its limit for b > 0), as PyTorch does.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grad_b = np.where(a == 0, 0, grad * out * np.log(a))
+        return grad_a, grad_b
+
+
+class PowScalarBase(Function):
+    """out = cᵇ for a number c (`2 ** x`)    ∂out/∂b = cᵇ·ln c"""
+
+    name_in_pytorch = "PowBackward2"
+
+    def forward(self, b, base):
+        out = np.power(b.dtype.type(base), b)
+        self.base = base
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * out * np.log(out.dtype.type(self.base))
+
+
+class Exp(Function):
+    """out = eᵃ    ∂out/∂a = eᵃ = out"""
+
+    name_in_pytorch = "ExpBackward0"
+
+    def forward(self, a):
+        out = np.exp(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    """out = ln a    ∂out/∂a = 1/a"""
+
+    name_in_pytorch = "LogBackward0"
+
+    def forward(self, a):
+        self.save_for_backward(a)
+        return np.log(a)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad / a
+
+
+class Abs(Function):
+    """out = |a|    ∂out/∂a = sign(a)  (0 at a = 0, as in PyTorch)"""
+
+    name_in_pytorch = "AbsBackward0"
+
+    def forward(self, a):
+        self.save_for_backward(a)
+        return np.abs(a)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * np.sign(a)
+
+
+class Sqrt(Function):
+    """out = √a    ∂out/∂a = 1/(2√a)"""
+
+    name_in_pytorch = "SqrtBackward0"
+
+    def forward(self, a):
+        out = np.sqrt(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad / (2 * out)
+
+
+class Relu(Function):
+    """out = max(a, 0)    ∂out/∂a = 1 where a > 0, else 0"""
+
+    name_in_pytorch = "ReluBackward0"
+
+    def forward(self, a):
+        out = np.maximum(a, 0)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * (out > 0)
+
+
+class Sigmoid(Function):
+    """out = 1/(1 + e⁻ᵃ)    ∂out/∂a = out·(1 - out)"""
+
+    name_in_pytorch = "SigmoidBackward0"
+
+    def forward(self, a):
+        # Written with exp(-|a|) so that no exponential overflows.
+        e = np.exp(-np.abs(a))
+        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Tanh(Function):
+    """out = tanh a    ∂out/∂a = 1 - out²"""
+
+    name_in_pytorch = "TanhBackward0"
+
+    def forward(self, a):
+        out = np.tanh(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Clamp(Function):
+    """out = min(max(a, low), high)    ∂out/∂a = 1 where low ≤ a ≤ high, else 0"""
+
+    name_in_pytorch = "ClampBackward1"
+
+    def forward(self, a, low=None, high=None):
+        self.save_for_backward(a)
+        self.low, self.high = low, high
+        return np.clip(a, low, high)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        inside = np.ones(a.shape, dtype=bool)
+        if self.low is not None:
+            inside &= a >= self.low
+        if self.high is not None:
+            inside &= a <= self.high
+        return grad * inside
+
+
+class Maximum(Function):
+    """out = max(a, b)    the gradient goes to the larger input (split in half on ties)"""
+
+    name_in_pytorch = "MaximumBackward0"
+
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return np.maximum(a, b)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        share_a = (a > b) + 0.5 * (a == b)
+        return grad * share_a, grad * (1 - share_a)
+
+
+class Where(Function):
+    """out = a where condition else b    ∂out/∂a = condition,  ∂out/∂b = not condition"""
+
+    name_in_pytorch = "WhereBackward0"
+
+    def forward(self, a, b, condition):
+        self.condition = condition
+        return np.where(condition, a, b)
+
+    def backward(self, grad):
+        zero = np.zeros((), dtype=grad.dtype)
+        return np.where(self.condition, grad, zero), np.where(self.condition, zero, grad)

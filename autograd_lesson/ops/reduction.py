@@ -1,0 +1,179 @@
+"""Reductions: operations that combine many elements into fewer (sum, mean, max, norm)
+and the softmax family, whose every output depends on a whole row.
+
+Their backward spreads the output gradient back over the elements that were combined.
+"""
+
+import numpy as np
+
+from ..function import Function
+
+
+def normalize_dims(dim, ndim):
+    """`dim` as a sorted tuple of non-negative axes (all axes when dim is None)."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    low, high = -max(ndim, 1), max(ndim, 1) - 1
+    for d in dims:
+        if not low <= d <= high:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{low}, {high}], but got {d})"
+            )
+    return tuple(sorted(d % max(ndim, 1) for d in dims))
+
+
+def expand_back(grad, input_shape, dims, keepdim):
+    """Give a reduced gradient its reduced dimensions back, as size-1 axes, then broadcast."""
+    if not keepdim:
+        grad = np.expand_dims(grad, dims)
+    return np.broadcast_to(grad, input_shape)
+
+
+class Sum(Function):
+    """out = Σᵢ aᵢ    ∂out/∂aᵢ = 1"""
+
+    name_in_pytorch = "SumBackward0"
+
+    def forward(self, a, dim=None, keepdim=False):
+        if dim is not None:
+            self.name_in_pytorch = "SumBackward1"  # PyTorch's node for sum over given dims
+        self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
+        self.keepdim = keepdim
+        self.input_shape = a.shape
+        return np.asarray(a.sum(axis=self.dims, keepdims=keepdim))
+
+    def backward(self, grad):
+        return expand_back(grad, self.input_shape, self.dims, self.keepdim)
+
+
+class Mean(Function):
+    """out = (1/n) Σᵢ aᵢ    ∂out/∂aᵢ = 1/n"""
+
+    name_in_pytorch = "MeanBackward0"
+
+    def forward(self, a, dim=None, keepdim=False):
+        if dim is not None:
+            self.name_in_pytorch = "MeanBackward1"
+        self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
+        self.keepdim = keepdim
+        self.input_shape = a.shape
+        self.count = int(np.prod([a.shape[d] for d in self.dims]))
+        return np.asarray(a.mean(axis=self.dims, keepdims=keepdim), dtype=a.dtype)
+
+    def backward(self, grad):
+        return expand_back(grad / self.count, self.input_shape, self.dims, self.keepdim)
+
+
+class MaxAll(Function):
+    """out = max over all elements    ∂out/∂aᵢ = 1/k for each of the k maximal elements"""
+
+    name_in_pytorch = "MaxBackward1"
+    reduce = staticmethod(np.max)
+
+    def forward(self, a):
+        out = np.asarray(self.reduce(a))
+        self.save_for_backward(a, out)
+        return out
+
+    def backward(self, grad):
+        a, out = self.saved_tensors
+        is_extreme = a == out
+        return grad * is_extreme / is_extreme.sum()
+
+
+class MinAll(MaxAll):
+    """out = min over all elements    ∂out/∂aᵢ = 1/k for each of the k minimal elements"""
+
+    name_in_pytorch = "MinBackward1"
+    reduce = staticmethod(np.min)
+
+
+class MaxDim(Function):
+    """out = max along `dim`    ∂out/∂aᵢ = 1 at the index returned, 0 elsewhere"""
+
+    name_in_pytorch = "MaxBackward0"
+    arg_reduce = staticmethod(np.argmax)
+
+    def forward(self, a, dim, keepdim=False):
+        (self.dim,) = normalize_dims(dim, a.ndim) if a.ndim else (0,)
+        self.keepdim = keepdim
+        self.input_shape = a.shape
+        if a.ndim == 0:
+            self.indices = np.zeros((), dtype=np.int64)
+            return a.copy()
+        indices = np.expand_dims(self.arg_reduce(a, axis=self.dim), self.dim)
+        values = np.take_along_axis(a, indices, axis=self.dim)
+        self.indices = indices if keepdim else np.squeeze(indices, self.dim)
+        return values if keepdim else np.squeeze(values, self.dim)
+
+    def backward(self, grad):
+        if len(self.input_shape) == 0:
+            return grad
+        indices = self.indices if self.keepdim else np.expand_dims(self.indices, self.dim)
+        grad = grad if self.keepdim else np.expand_dims(grad, self.dim)
+        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        np.put_along_axis(out, indices, grad, axis=self.dim)
+        return out
+
+
+class MinDim(MaxDim):
+    """out = min along `dim`    ∂out/∂aᵢ = 1 at the index returned, 0 elsewhere"""
+
+    name_in_pytorch = "MinBackward0"
+    arg_reduce = staticmethod(np.argmin)
+
+
+class Norm(Function):
+    """out = ‖a‖₂ = √(Σ aᵢ²)    ∂out/∂aᵢ = aᵢ / ‖a‖  (0 when ‖a‖ = 0)"""
+
+    name_in_pytorch = "LinalgVectorNormBackward0"
+
+    def forward(self, a, dim=None, keepdim=False):
+        self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
+        self.keepdim = keepdim
+        out = np.sqrt(np.sum(a * a, axis=self.dims, keepdims=True))
+        self.save_for_backward(a, out)
+        return out if keepdim else np.squeeze(out, self.dims)
+
+    def backward(self, grad):
+        a, out = self.saved_tensors
+        if not self.keepdim:
+            grad = np.expand_dims(grad, self.dims)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(out == 0, 0, grad * a / out).astype(a.dtype, copy=False)
+
+
+class Softmax(Function):
+    """sᵢ = eᵃⁱ / Σⱼ eᵃʲ along dim    ∂loss/∂aᵢ = sᵢ·(gᵢ - Σⱼ gⱼsⱼ)"""
+
+    name_in_pytorch = "SoftmaxBackward0"
+
+    def forward(self, a, dim):
+        (self.dim,) = normalize_dims(dim, a.ndim)
+        # Subtracting the row maximum changes nothing mathematically and avoids overflow.
+        e = np.exp(a - a.max(axis=self.dim, keepdims=True))
+        out = e / e.sum(axis=self.dim, keepdims=True)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (s,) = self.saved_tensors
+        return s * (grad - (grad * s).sum(axis=self.dim, keepdims=True))
+
+
+class LogSoftmax(Function):
+    """yᵢ = aᵢ - log Σⱼ eᵃʲ along dim    ∂loss/∂aᵢ = gᵢ - softmax(a)ᵢ·Σⱼ gⱼ"""
+
+    name_in_pytorch = "LogSoftmaxBackward0"
+
+    def forward(self, a, dim):
+        (self.dim,) = normalize_dims(dim, a.ndim)
+        shifted = a - a.max(axis=self.dim, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=self.dim, keepdims=True))
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad - np.exp(out) * grad.sum(axis=self.dim, keepdims=True)

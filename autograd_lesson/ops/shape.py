@@ -1,0 +1,193 @@
+"""Operations that move elements around without changing their values: views, transposes,
+indexing, joining. Their backward puts each gradient back where its element came from.
+"""
+
+import numpy as np
+
+from ..function import Function
+
+
+class View(Function):
+    """out = a laid out in a new shape    ∂loss/∂a = grad laid back in a's shape"""
+
+    name_in_pytorch = "ViewBackward0"
+
+    def forward(self, a, shape):
+        self.input_shape = a.shape
+        return a.reshape(shape)
+
+    def backward(self, grad):
+        return grad.reshape(self.input_shape)
+
+
+class Transpose(Function):
+    """out = a with dims d0 and d1 swapped    ∂loss/∂a = grad with them swapped back"""
+
+    name_in_pytorch = "TransposeBackward0"
+
+    def forward(self, a, dim0, dim1):
+        self.dims = (dim0, dim1)
+        return np.swapaxes(a, dim0, dim1)
+
+    def backward(self, grad):
+        return np.swapaxes(grad, *self.dims)
+
+
+class Permute(Function):
+    """out = a with its dims reordered    ∂loss/∂a = grad with the inverse order"""
+
+    name_in_pytorch = "PermuteBackward0"
+
+    def forward(self, a, dims):
+        self.dims = dims
+        return np.transpose(a, dims)
+
+    def backward(self, grad):
+        return np.transpose(grad, np.argsort(self.dims))
+
+
+class T(Function):
+    """out = aᵀ for a matrix (`a.t()`)    ∂loss/∂a = gradᵀ"""
+
+    name_in_pytorch = "TBackward0"
+
+    def forward(self, a):
+        return a.T
+
+    def backward(self, grad):
+        return grad.T
+
+
+class Unsqueeze(Function):
+    """out = a with a new dim of size 1    ∂loss/∂a = grad without it"""
+
+    name_in_pytorch = "UnsqueezeBackward0"
+
+    def forward(self, a, dim):
+        self.dim = dim
+        return np.expand_dims(a, dim)
+
+    def backward(self, grad):
+        return np.squeeze(grad, self.dim)
+
+
+class Squeeze(Function):
+    """out = a without dims of size 1    ∂loss/∂a = grad reshaped back"""
+
+    name_in_pytorch = "SqueezeBackward0"
+
+    def forward(self, a, dim=None):
+        if dim is not None:
+            self.name_in_pytorch = "SqueezeBackward1"  # PyTorch's node when a dim is given
+        self.input_shape = a.shape
+        if dim is None:
+            return np.squeeze(a)
+        # As in PyTorch, squeezing a dim whose size is not 1 leaves the tensor as it is.
+        return np.squeeze(a, dim) if a.shape[dim] == 1 else a
+
+    def backward(self, grad):
+        return grad.reshape(self.input_shape)
+
+
+class Expand(Function):
+    """out = a repeated along size-1 dims    ∂loss/∂a = grad summed over the copies"""
+
+    name_in_pytorch = "ExpandBackward0"
+
+    def forward(self, a, shape):
+        return np.broadcast_to(a, shape)
+
+    def backward(self, grad):
+        return grad  # the engine's unbroadcast sums the copies back to a's shape
+
+
+class Clone(Function):
+    """out = a copy of a    ∂out/∂a = 1"""
+
+    name_in_pytorch = "CloneBackward0"
+
+    def forward(self, a):
+        return a.copy()
+
+    def backward(self, grad):
+        return grad
+
+
+class ToCopy(Function):
+    """out = a converted to another dtype    ∂loss/∂a = grad converted back (by the engine)"""
+
+    name_in_pytorch = "ToCopyBackward0"
+
+    def forward(self, a, numpy_dtype):
+        return a.astype(numpy_dtype)
+
+    def backward(self, grad):
+        return grad
+
+
+class Select(Function):
+    """out = a[..., i, ...] along one dim    ∂loss/∂a = grad placed at index i, zeros elsewhere"""
+
+    name_in_pytorch = "SelectBackward0"
+
+    def forward(self, a, dim, index):
+        self.input_shape = a.shape
+        self.key = (slice(None),) * dim + (index,)
+        return a[self.key]
+
+    def backward(self, grad):
+        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        out[self.key] = grad
+        return out
+
+
+class Slice(Select):
+    """out = a[..., start:stop:step, ...]    ∂loss/∂a = grad placed in the slice, zeros elsewhere"""
+
+    name_in_pytorch = "SliceBackward0"
+
+    def forward(self, a, dim, index):
+        return super().forward(a, dim, index)  # `index` is a slice here
+
+
+class Index(Function):
+    """out = a[indices] (lists, tensors, masks)    ∂loss/∂a = grad added back at each index"""
+
+    name_in_pytorch = "IndexBackward0"
+
+    def forward(self, a, key):
+        self.input_shape = a.shape
+        self.key = key
+        return a[key]
+
+    def backward(self, grad):
+        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        np.add.at(out, self.key, grad)  # add, not assign: an index may appear twice
+        return out
+
+
+class Cat(Function):
+    """out = [a; b; ...] joined along dim    ∂loss/∂(each) = its own part of grad"""
+
+    name_in_pytorch = "CatBackward0"
+
+    def forward(self, *arrays, dim=0):
+        self.dim = dim
+        self.boundaries = np.cumsum([x.shape[dim] for x in arrays])[:-1]
+        return np.concatenate(arrays, axis=dim)
+
+    def backward(self, grad):
+        return tuple(np.split(grad, self.boundaries, axis=self.dim))
+
+
+class Stack(Function):
+    """out = [a, b, ...] stacked along a new dim    ∂loss/∂(each) = its slice of grad"""
+
+    name_in_pytorch = "StackBackward0"
+
+    def forward(self, *arrays, dim=0):
+        self.dim = dim
+        return np.stack(arrays, axis=dim)
+
+    def backward(self, grad):
+        return tuple(np.moveaxis(grad, self.dim, 0))

@@ -1,0 +1,893 @@
+"""The Tensor: an n-dimensional NumPy array plus what autograd needs to know about it.
+
+    data           the numbers (a NumPy array, kept in `_data`)
+    requires_grad  should gradients flow back to this tensor?
+    grad           ∂(whatever you called backward on)/∂(this tensor), filled by backward()
+    grad_fn        the graph node that made this tensor (None for tensors you created: leaves)
+
+Every operator (`+`, `*`, `@`, `.sum()`, ...) calls `SomeFunction.apply(...)` from `ops/`,
+which computes the result and, when needed, records a node of the backward graph.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+
+from . import dtypes, grad_mode, printing
+from .engine import run_backward
+from .function import AccumulateGrad
+from .ops import elementwise as ew
+from .ops import matmul as mm
+from .ops import reduction as red
+from .ops import shape as sh
+from .random import rng as random_rng
+
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead."
+)
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as `torch.Size([1, 3, 64, 64])`."""
+
+    def numel(self):
+        return int(np.prod(self, dtype=np.int64))
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+
+class device:  # noqa: N801 - PyTorch's name
+    """Where a tensor lives. This engine computes on the CPU only."""
+
+    def __init__(self, type="cpu"):  # noqa: A002 - PyTorch's argument name
+        if str(type) != "cpu":
+            raise RuntimeError(f"autograd_lesson runs on the CPU only, not on {type!r}")
+        self.type = "cpu"
+
+    def __eq__(self, other):
+        return str(other) == "cpu"
+
+    def __hash__(self):
+        return hash("cpu")
+
+    def __str__(self):
+        return "cpu"
+
+    def __repr__(self):
+        return "device(type='cpu')"
+
+
+class return_types_max(tuple):  # noqa: N801
+    """What `x.max(dim)` returns: a named pair (values, indices), printed as PyTorch prints it."""
+
+    _kind = "max"
+
+    def __new__(cls, values, indices):
+        return super().__new__(cls, (values, indices))
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"torch.return_types.{self._kind}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+class return_types_min(return_types_max):  # noqa: N801
+    _kind = "min"
+
+
+class Tensor:
+    # Tensors are hashable by identity (so they can be dict keys), even though == is element-wise.
+    __hash__ = object.__hash__
+
+    def __init__(self, array, requires_grad=False):
+        array = np.asarray(array)
+        dtypes.from_numpy(array.dtype)  # raises for dtypes PyTorch has no name for
+        self._data = array
+        self.grad_fn = None  # the node that made this tensor; None for leaves
+        self._grad = None
+        self._accumulate_node = None  # made on first use, then reused, as in PyTorch
+        self._requires_grad = False
+        self.requires_grad = requires_grad
+
+    # ------------------------------------------------------------------ autograd state
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self.grad_fn is not None and not flag:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use "
+                "a computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        if flag and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        """True for tensors not made by a recorded operation: they receive `.grad`."""
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if not self.is_leaf and not self.retains_grad:
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and tuple(value.shape) != tuple(self.shape):
+            raise RuntimeError(
+                f"assigned grad has data of a different size: {list(value.shape)} "
+                f"vs. {list(self.shape)}"
+            )
+        self._grad = value
+
+    @property
+    def retains_grad(self):
+        return self.grad_fn is not None and self.grad_fn.retained_output is self
+
+    def retain_grad(self):
+        """Ask backward() to fill `.grad` of this non-leaf tensor too."""
+        if self.grad_fn is None:
+            if not self.requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return  # leaves keep their .grad anyway
+        self.grad_fn.retained_output = self
+
+    def _node_for_backward(self):
+        """The node a gradient for this tensor goes to: its grad_fn, AccumulateGrad, or None."""
+        if self.grad_fn is not None:
+            return self.grad_fn
+        if self.requires_grad:
+            if self._accumulate_node is None:
+                self._accumulate_node = AccumulateGrad(self)
+            return self._accumulate_node
+        return None
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+        """Compute d(self)/d(leaf) for every leaf that requires grad; add it to leaf.grad.
+
+        For a non-scalar tensor, `gradient` is the vector v in the vector-Jacobian product
+        vᵀ·J that backward computes; for a scalar it defaults to 1.
+        """
+        if create_graph:
+            raise NotImplementedError("autograd_lesson does not build graphs of gradients")
+        if not self.requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn"
+            )
+        if gradient is None:
+            if self._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            seed = np.ones(self._data.shape, dtype=self._data.dtype)
+        else:
+            seed = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
+            if seed.shape != self._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[0] has a shape of {Size(seed.shape)!r} and "
+                    f"output[0] has a shape of {self.shape!r}."
+                )
+            seed = seed.astype(self._data.dtype, copy=False)
+        run_backward([self._node_for_backward()], [seed], retain_graph=bool(retain_graph))
+
+    def detach(self):
+        """The same numbers (shared memory) as a new leaf that is cut off from the graph."""
+        return Tensor(self._data)
+
+    def detach_(self):
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # ------------------------------------------------------------------ data access
+    @property
+    def data(self):
+        """The numbers as a tensor outside the graph (shares memory with this one)."""
+        return Tensor(self._data)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self._data.shape[dim]
+
+    @property
+    def dtype(self):
+        return dtypes.from_numpy(self._data.dtype)
+
+    @property
+    def device(self):
+        return device("cpu")
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return int(self._data.size)
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_contiguous(self):
+        return bool(self._data.flags.c_contiguous)
+
+    def contiguous(self):
+        return self
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self):
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    # ------------------------------------------------------------------ printing
+    def __repr__(self):
+        return printing.format_tensor(
+            self._data,
+            dtype_name=repr(self.dtype),
+            requires_grad=self.requires_grad,
+            grad_fn_name=None if self.grad_fn is None else self.grad_fn.name(),
+        )
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
+    # ------------------------------------------------------------------ conversions
+    def to(self, *args, dtype=None, **kwargs):
+        for arg in args:
+            if isinstance(arg, dtypes.dtype):
+                dtype = arg
+            elif isinstance(arg, Tensor):
+                dtype = arg.dtype
+            else:
+                device(arg)  # accepts "cpu", refuses anything else with a clear message
+        if dtype is None or dtype is self.dtype:
+            return self
+        return sh.ToCopy.apply(self, numpy_dtype=dtype.numpy_dtype)
+
+    def type(self, dtype):
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def int(self):
+        return self.to(dtypes.int32)
+
+    def bool(self):
+        return self.to(dtypes.bool)
+
+    def clone(self):
+        return sh.Clone.apply(self)
+
+    def cpu(self):
+        return self
+
+    # ------------------------------------------------------------------ arithmetic
+    def _promoted(self, other):
+        """`self` and `other` as tensors of the dtype PyTorch's promotion rule picks."""
+        is_number = not isinstance(other, Tensor)
+        if is_number:
+            other_array = np.asarray(other)
+            other_dtype = dtypes.from_numpy(
+                np.bool_ if isinstance(other, bool) else other_array.dtype
+            )
+            other_ndim = other_array.ndim
+        else:
+            other_dtype, other_ndim = other.dtype, other.ndim
+        result = dtypes.promote(
+            (self.dtype, self.ndim, False), (other_dtype, other_ndim, is_number)
+        )
+        other = other if not is_number else Tensor(np.asarray(other, dtype=result.numpy_dtype))
+        return self.to(result), other.to(result)
+
+    def _binary(self, other):
+        """Operands of an element-wise op: promoted, and checked to broadcast together."""
+        a, b = self._promoted(other)
+        _check_broadcastable(a.shape, b.shape)
+        return a, b
+
+    def _float_promoted(self, other):
+        """As `_binary`, then integers become float32: `/` is true division in PyTorch."""
+        a, b = self._binary(other)
+        if not a.dtype.is_floating_point:
+            a, b = a.to(dtypes.DEFAULT_FLOAT), b.to(dtypes.DEFAULT_FLOAT)
+        return a, b
+
+    def __add__(self, other):
+        return ew.Add.apply(*self._binary(other))
+
+    def __radd__(self, other):
+        a, b = self._binary(other)
+        return ew.Add.apply(b, a)
+
+    def __sub__(self, other):
+        return ew.Sub.apply(*self._binary(other))
+
+    def __rsub__(self, other):
+        return ew.Rsub.apply(*self._binary(other))
+
+    def __mul__(self, other):
+        return ew.Mul.apply(*self._binary(other))
+
+    def __rmul__(self, other):
+        a, b = self._binary(other)
+        return ew.Mul.apply(b, a)
+
+    def __truediv__(self, other):
+        return ew.Div.apply(*self._float_promoted(other))
+
+    def __rtruediv__(self, other):
+        # PyTorch computes `2 / x` as reciprocal(x) * 2, and its graph shows exactly that.
+        a, b = self._float_promoted(other)
+        return ew.Mul.apply(ew.Reciprocal.apply(a), b)
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Tensor):
+            return ew.PowTensor.apply(*self._binary(exponent))
+        if not isinstance(exponent, numbers.Number):
+            return NotImplemented
+        if isinstance(exponent, float) and not self.dtype.is_floating_point:
+            return self.float() ** exponent
+        return ew.Pow.apply(self, exponent=exponent)
+
+    def __rpow__(self, base):
+        if not self.dtype.is_floating_point and isinstance(base, float):
+            return base ** self.float()
+        return ew.PowScalarBase.apply(self, base=base)
+
+    def __neg__(self):
+        return ew.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self.abs()
+
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return matmul(other, self)
+
+    add = __add__
+    sub = __sub__
+    mul = __mul__
+    div = __truediv__
+    pow = __pow__
+    matmul = __matmul__
+
+    def mm(self, other):
+        return matmul(self, other)
+
+    # ------------------------------------------------------------------ comparisons
+    def _compare(self, other, compare):
+        a, b = self._binary(other)
+        return Tensor(compare(a._data, b._data))
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def equal(self, other):
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def all(self):
+        return Tensor(np.all(self._data))
+
+    def any(self):
+        return Tensor(np.any(self._data))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    # ------------------------------------------------------------------ element-wise math
+    def exp(self):
+        return ew.Exp.apply(self._as_float())
+
+    def log(self):
+        return ew.Log.apply(self._as_float())
+
+    def sqrt(self):
+        return ew.Sqrt.apply(self._as_float())
+
+    def abs(self):
+        return ew.Abs.apply(self)
+
+    def relu(self):
+        return ew.Relu.apply(self)
+
+    def sigmoid(self):
+        return ew.Sigmoid.apply(self._as_float())
+
+    def tanh(self):
+        return ew.Tanh.apply(self._as_float())
+
+    def reciprocal(self):
+        return ew.Reciprocal.apply(self._as_float())
+
+    def clamp(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return ew.Clamp.apply(self, low=min, high=max)
+
+    clip = clamp
+
+    def _as_float(self):
+        return self if self.dtype.is_floating_point else self.to(dtypes.DEFAULT_FLOAT)
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        source = self if dtype is None else self.to(dtype)
+        if dtype is None and not self.dtype.is_floating_point:
+            source = self.to(dtypes.int64)  # PyTorch sums integers and bools as int64
+        return red.Sum.apply(source, dim=dim, keepdim=keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        if not self.dtype.is_floating_point:
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating "
+                f"point or complex dtype. Got: {_dtype_short_name(self.dtype)}"
+            )
+        return red.Mean.apply(self, dim=dim, keepdim=keepdim)
+
+    def max(self, dim=None, keepdim=False):
+        if isinstance(dim, Tensor):
+            return maximum(self, dim)
+        return self._extreme(dim, keepdim, red.MaxAll, red.MaxDim, return_types_max)
+
+    def min(self, dim=None, keepdim=False):
+        return self._extreme(dim, keepdim, red.MinAll, red.MinDim, return_types_min)
+
+    def _extreme(self, dim, keepdim, over_all, along_dim, result_type):
+        if dim is None:
+            if self._data.size == 0:
+                raise RuntimeError(
+                    f"{over_all.name_in_pytorch[:3].lower()}(): Expected reduction dim to be "
+                    "specified for input.numel() == 0. Specify the reduction dim with the 'dim' "
+                    "argument."
+                )
+            return over_all.apply(self)
+        values = along_dim.apply(self, dim=dim, keepdim=keepdim)
+        indices = Tensor(_arg_extreme(self, dim, keepdim, along_dim))
+        return result_type(values, indices)
+
+    def argmax(self, dim=None, keepdim=False):
+        return self._arg(np.argmax, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return self._arg(np.argmin, dim, keepdim)
+
+    def _arg(self, arg_reduce, dim, keepdim):
+        if dim is None:
+            return Tensor(np.asarray(arg_reduce(self._data), dtype=np.int64))
+        (axis,) = red.normalize_dims(dim, self.ndim)
+        return Tensor(arg_reduce(self._data, axis=axis, keepdims=keepdim).astype(np.int64))
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        if p not in ("fro", 2, 2.0):
+            raise NotImplementedError("autograd_lesson implements the 2-norm only")
+        return red.Norm.apply(self._as_float(), dim=dim, keepdim=keepdim)
+
+    def softmax(self, dim):
+        return red.Softmax.apply(self._as_float(), dim=dim)
+
+    def log_softmax(self, dim):
+        return red.LogSoftmax.apply(self._as_float(), dim=dim)
+
+    # ------------------------------------------------------------------ shapes
+    def reshape(self, *shape):
+        shape = _shape_arg(shape)
+        _check_new_shape(shape, self._data.size)
+        return sh.View.apply(self, shape=shape)
+
+    view = reshape
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    reshape_as = view_as
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        if start == end:
+            return self
+        shape = self.shape[:start] + (-1,) + self.shape[end + 1 :]
+        return self.reshape(shape)
+
+    def transpose(self, dim0, dim1):
+        dim0, dim1 = (_wrap_dim(d, self.ndim) for d in (dim0, dim1))
+        return sh.Transpose.apply(self, dim0=dim0, dim1=dim1)
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
+            )
+        return sh.T.apply(self)
+
+    @property
+    def T(self):  # noqa: N802 - PyTorch's name
+        return sh.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self):  # noqa: N802 - PyTorch's name
+        return self.transpose(-2, -1)
+
+    def permute(self, *dims):
+        dims = tuple(_wrap_dim(d, self.ndim) for d in _shape_arg(dims))
+        if sorted(dims) != list(range(self.ndim)):
+            raise RuntimeError(
+                "permute(sparse_coo): number of dimensions in the tensor input does not match "
+                "the length of the desired ordering of dimensions i.e. input.dim() = "
+                f"{self.ndim} is not equal to len(dims) = {len(dims)}"
+            )
+        return sh.Permute.apply(self, dims=dims)
+
+    def unsqueeze(self, dim):
+        return sh.Unsqueeze.apply(self, dim=_wrap_dim(dim, self.ndim + 1))
+
+    def squeeze(self, dim=None):
+        if dim is not None:
+            dim = _wrap_dim(dim, self.ndim)
+        return sh.Squeeze.apply(self, dim=dim)
+
+    def expand(self, *shape):
+        shape = _shape_arg(shape)
+        # -1 keeps a dimension's size, as in PyTorch.
+        lead = len(shape) - self.ndim
+        shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
+        _check_broadcastable(self.shape, shape, expanding=True)
+        return sh.Expand.apply(self, shape=shape)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def __getitem__(self, key):
+        return index(self, key)
+
+    # ------------------------------------------------------------------ in-place updates
+    def _check_inplace(self):
+        """In-place changes would corrupt what the graph saved; refuse them where PyTorch does."""
+        if grad_mode.is_grad_enabled() and self.requires_grad:
+            if self.is_leaf:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation."
+                )
+            raise RuntimeError(
+                "autograd_lesson does not record in-place operations on tensors inside a graph; "
+                "write the out-of-place form instead (x = x + y rather than x += y)."
+            )
+
+    def _inplace(self, result_array):
+        self._check_inplace()
+        self._data[...] = result_array
+        return self
+
+    def __setitem__(self, key, value):
+        self._check_inplace()
+        value = value._data if isinstance(value, Tensor) else value
+        self._data[_numpy_key(key)] = value
+
+    def add_(self, other, alpha=1):
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace(self._data + alpha * other)
+
+    def sub_(self, other, alpha=1):
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace(self._data - alpha * other)
+
+    def mul_(self, other):
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace(self._data * other)
+
+    def div_(self, other):
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace(self._data / other)
+
+    def zero_(self):
+        return self._inplace(0)
+
+    def fill_(self, value):
+        return self._inplace(value)
+
+    def copy_(self, source):
+        source = source._data if isinstance(source, Tensor) else np.asarray(source)
+        _check_broadcastable(source.shape, self.shape, expanding=True)
+        return self._inplace(source)
+
+    def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
+        return self._inplace(np.clip(self._data, min, max))
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        rng = random_rng(generator)
+        return self._inplace(rng.uniform(a, b, self._data.shape))
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        rng = random_rng(generator)
+        return self._inplace(rng.normal(mean, std, self._data.shape))
+
+    def _iop(self, op, other):
+        """`x += y`: in place when nothing is recorded; else the out-of-place op."""
+        if grad_mode.is_grad_enabled() and self.requires_grad:
+            if self.is_leaf:
+                self._check_inplace()  # raises PyTorch's leaf error
+            return op(self, other)
+        result = op(self.detach(), other)
+        self._data[...] = result._data
+        return self
+
+    def __iadd__(self, other):
+        return self._iop(Tensor.__add__, other)
+
+    def __isub__(self, other):
+        return self._iop(Tensor.__sub__, other)
+
+    def __imul__(self, other):
+        return self._iop(Tensor.__mul__, other)
+
+    def __itruediv__(self, other):
+        return self._iop(Tensor.__truediv__, other)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _dtype_short_name(d):
+    return {
+        "float32": "Float",
+        "float64": "Double",
+        "int64": "Long",
+        "int32": "Int",
+        "bool": "Bool",
+        "float16": "Half",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+    }[d.name]
+
+
+def _arg_extreme(tensor, dim, keepdim, along_dim):
+    (axis,) = red.normalize_dims(dim, tensor.ndim)
+    arg = along_dim.arg_reduce(tensor._data, axis=axis, keepdims=keepdim)
+    return arg.astype(np.int64)
+
+
+def _wrap_dim(dim, ndim):
+    """A dimension index in range, counting negative ones from the end, as PyTorch does."""
+    low, high = -max(ndim, 1), max(ndim, 1) - 1
+    if not low <= dim <= high:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})"
+        )
+    return dim % max(ndim, 1)
+
+
+def _shape_arg(shape):
+    """Accept both f(2, 3) and f((2, 3)), as PyTorch does."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(n) for n in shape)
+
+
+def _check_new_shape(shape, size):
+    known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
+    unknown = shape.count(-1)
+    fits = known == size if unknown == 0 else (unknown == 1 and known and size % known == 0)
+    if unknown > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if not fits:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+
+
+def _check_broadcastable(shape_a, shape_b, expanding=False):
+    """Raise PyTorch's error when two shapes do not broadcast together."""
+    for i in range(1, min(len(shape_a), len(shape_b)) + 1):
+        a, b = shape_a[-i], shape_b[-i]
+        if a != b and a != 1 and not (b == 1 and not expanding):
+            if expanding:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({b}) must match the existing size ({a}) "
+                    f"at non-singleton dimension {len(shape_b) - i}.  Target sizes: "
+                    f"{list(shape_b)}.  Tensor sizes: {list(shape_a)}"
+                )
+            dim = max(len(shape_a), len(shape_b)) - i
+            raise RuntimeError(
+                f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                f"non-singleton dimension {dim}"
+            )
+
+
+def _numpy_key(key):
+    """An index as NumPy understands it: tensors inside become arrays."""
+    if isinstance(key, tuple):
+        return tuple(_numpy_key(k) for k in key)
+    if isinstance(key, Tensor):
+        return key._data
+    if isinstance(key, list):
+        return np.asarray([k._data if isinstance(k, Tensor) else k for k in key])
+    return key
+
+
+def index(tensor, key):
+    """`tensor[key]`, recorded as PyTorch records it.
+
+    Plain indexing (ints, slices, None, ...) becomes one Select, Slice or Unsqueeze node per
+    dimension, as in PyTorch's graph; lists, tensors and masks become one Index node.
+    """
+    key = key if isinstance(key, tuple) else (key,)
+    basic = all(k is None or k is Ellipsis or isinstance(k, (int, np.integer, slice)) for k in key)
+    if not basic:
+        return sh.Index.apply(tensor, key=_numpy_key(key))
+    # Expand "..." into as many full slices as it stands for.
+    used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if used > tensor.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {tensor.ndim}")
+    if Ellipsis in key:
+        at = key.index(Ellipsis)
+        key = key[:at] + (slice(None),) * (tensor.ndim - used) + key[at + 1 :]
+    result, dim = tensor, 0
+    for k in key:
+        if k is None:
+            result = sh.Unsqueeze.apply(result, dim=dim)
+            dim += 1
+        elif isinstance(k, slice):
+            if k != slice(None):
+                result = sh.Slice.apply(result, dim=dim, index=k)
+            dim += 1
+        else:
+            size = result.shape[dim]
+            if not -size <= k < size:
+                raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {size}")
+            result = sh.Select.apply(result, dim=dim, index=int(k))
+    if result is tensor:
+        # x[:] or x[...] is still a new tensor (a view) in PyTorch.
+        result = sh.Slice.apply(tensor, dim=0, index=slice(None)) if tensor.ndim else tensor
+    return result
+
+
+def matmul(a, b):
+    """`a @ b` with PyTorch's choice of kernel for the operands' ranks."""
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        raise TypeError("matmul(): argument 'other' must be Tensor")
+    a, b = a._promoted(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        )
+    if a.ndim == 1 and b.ndim == 1:
+        if a.shape[0] != b.shape[0]:
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
+                f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
+                "elements respectively"
+            )
+        return mm.Dot.apply(a, b)
+    if a.ndim == 2 and b.ndim == 1:
+        if a.shape[1] != b.shape[0]:
+            raise RuntimeError(
+                f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
+                f"vec ({b.shape[0]})"
+            )
+        return mm.Mv.apply(a, b)
+    if a.ndim == 1:
+        return matmul(a.unsqueeze(0), b).squeeze(-2)
+    if b.ndim == 1:
+        return matmul(a, b.unsqueeze(-1)).squeeze(-1)
+    if b.ndim == 2:
+        rows = int(np.prod(a.shape[:-1]))
+        if a.shape[-1] != b.shape[0]:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a.shape[-1]} and "
+                f"{b.shape[0]}x{b.shape[1]})"
+            )
+        if a.ndim == 2:
+            return mm.Mm.apply(a, b)
+        # A stack of matrices times one matrix: fold the stack into rows, as PyTorch does.
+        flat = mm.Mm.apply(a.reshape(-1, a.shape[-1]), b)
+        return flat.reshape(*a.shape[:-1], b.shape[1])
+    if a.shape[-1] != b.shape[-2]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{int(np.prod(b.shape[:-2]))}, {a.shape[-1]}] but got: "
+            f"[{int(np.prod(b.shape[:-2]))}, {b.shape[-2]}]."
+        )
+    _check_broadcastable(a.shape[:-2], b.shape[:-2])
+    return mm.Bmm.apply(a, b)
+
+
+def maximum(a, b):
+    a, b = a._binary(b)
+    return ew.Maximum.apply(a, b)
