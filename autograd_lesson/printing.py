@@ -165,15 +165,15 @@ def choose_number_format(array):
     set_printoptions(sci_mode=True/False) overrides that last choice.
     """
     precision = options.precision
-    if array.dtype.kind not in "fc":
+    if array.dtype.kind != "f":  # ints and bools print as Python prints them
         width = max((len(str(value)) for value in array.ravel().tolist()), default=1)
         return NumberFormat("plain", width, precision)
 
     values = array.astype(np.float64).ravel()
     votes = values[np.isfinite(values) & (values != 0)]
     if votes.size == 0:
-        # Only zeros, nan and inf: `0.`, `nan`, `inf`. Width 1 means no
-        # padding, so `[nan, 1.]`-style mixes are not padded either.
+        # Only zeros, nan and inf, e.g. `tensor([0., nan, -inf])`: whole-number
+        # style, and width 1 means no padding at all.
         return NumberFormat("integral", 1, precision)
 
     magnitudes = np.abs(votes)
