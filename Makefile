@@ -12,6 +12,8 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 # Jupyter refuses to start as root (common in containers) unless told that is intended.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# JupyterLab opens its file browser on the lessons (when the folder exists; otherwise it refuses).
+OPEN_IN := $(if $(wildcard notebooks),--FileContentsManager.preferred_dir=notebooks)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup lab test html bench
@@ -23,7 +25,7 @@ setup:
 	@bash scripts/setup.sh
 
 lab: setup
-	$(BIN)/jupyter lab $(ALLOW_ROOT) --FileContentsManager.preferred_dir=notebooks
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(OPEN_IN)
 
 test: setup
 	$(BIN)/ruff check .
