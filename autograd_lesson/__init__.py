@@ -7,7 +7,7 @@ Start reading at tensor.py (the Tensor), then function.py (graph nodes), engine.
 (backward), and ops/ (one small class per operation).
 """
 
-from . import autograd
+from . import autograd, optim
 from .creation import (
     arange,
     as_tensor,
