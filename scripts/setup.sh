@@ -70,6 +70,9 @@ ensure_package() {
     fi
     say "installing autograd_lesson and its [dev] extras into $VENV (the first time takes a few minutes)"
     "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+    # Matplotlib builds its font cache on first import and says so on stderr; do it now, so
+    # that message never lands in a notebook's output (nbval would count it as a change).
+    MPLBACKEND=Agg "$VENV/bin/python" -c 'import matplotlib.pyplot' 2>/dev/null
     touch "$STAMP"
     say "done"
 }

@@ -44,7 +44,8 @@ def main():
     images, target = read_digits_csv(args.csv_gz)
     np.savez_compressed(OUTPUT, images=images, target=target)
     print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes)")
-    print(f"pixel sum {int(images.sum(dtype=np.int64))}, label sum {int(target.sum(dtype=np.int64))}")
+    pixel_sum, label_sum = int(images.sum(dtype=np.int64)), int(target.sum(dtype=np.int64))
+    print(f"pixel sum {pixel_sum}, label sum {label_sum}")
 
 
 if __name__ == "__main__":

@@ -47,4 +47,6 @@ def close(answer, expected, rtol=1e-4, atol=1e-6):
     """Does `answer` have the expected shape and values (to float32 precision)?"""
     got = as_array(answer)
     expected = np.asarray(expected, dtype=np.float64)
-    return got is not None and got.shape == expected.shape and np.allclose(got, expected, rtol, atol)
+    if got is None or got.shape != expected.shape:
+        return False
+    return bool(np.allclose(got, expected, rtol, atol))
