@@ -1,0 +1,313 @@
+"""Draw the backward graph with Graphviz, as torchviz does for PyTorch.
+
+    from autograd_lesson.viz import draw_graph
+    Q = 3 * a**3 - b**2
+    draw_graph(Q, params={"a": a, "b": b, "Q": Q}, show_values=True, show_grads=True)
+
+What you see is exactly what `Q.grad_fn` and `.next_functions` hold: one grey box per
+backward node (MulBackward0, ...), an AccumulateGrad node in front of every leaf that
+requires grad, blue boxes for those leaves and a green box for the tensor you drew.
+Arrows point in the forward direction, from inputs to output (as in PyTorch's
+tutorial figure); `backward()` sends gradients the other way, against the arrows.
+
+For a network, `collapse="module"` draws one yellow box per submodule instead of its
+dozens of nodes. Nodes do not know which module made them, so run the forward pass
+through `trace_modules(model, data)`, which records it.
+
+In Jupyter the graph shows as a PNG (see `Graph`); `show(graph)` does the same for any
+graphviz graph. Without Graphviz's `dot` program, building the graph and reading
+`.source` still work; rendering raises `GraphvizNotFound`, which says how to install it.
+"""
+
+import html
+import weakref
+
+import graphviz
+import numpy as np
+
+from .engine import topological_order
+from .function import AccumulateGrad
+
+LEAF_COLOR = "lightblue"
+OUTPUT_COLOR = "darkolivegreen1"
+NODE_COLOR = "lightgrey"
+MODULE_COLOR = "lightyellow"
+DPI = 110  # PNG resolution: labels read well at a notebook's width
+MAX_NUMBERS_SHOWN = 8  # larger tensors show their norm instead of every number
+
+INSTALL_HELP = (
+    "Drawing a graph needs Graphviz's `dot` program, which is not on your PATH. Install it with\n"
+    "    sudo apt-get install graphviz                               (Debian, Ubuntu)\n"
+    "    brew install graphviz                                       (macOS)\n"
+    "    conda install -c conda-forge graphviz python-graphviz       (conda)\n"
+    "then restart the kernel. The graph's DOT text is still available as `graph.source`."
+)
+
+
+class GraphvizNotFound(graphviz.ExecutableNotFound):
+    """`dot` is missing; the message says how to install it."""
+
+    def __init__(self):
+        RuntimeError.__init__(self, INSTALL_HELP)
+
+
+class Graph(graphviz.Digraph):
+    """A graphviz.Digraph that displays as PNG in Jupyter and explains a missing `dot`.
+
+    PNG rather than graphviz's default SVG: JupyterLab shows PNG even in a notebook the
+    learner has not re-run, and nbval ignores PNG (SVG text changes with Graphviz's version).
+    """
+
+    _jupyter_mimetype = "image/png"
+
+    def pipe(self, *args, **kwargs):
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise GraphvizNotFound() from error
+
+    def render(self, *args, **kwargs):
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise GraphvizNotFound() from error
+
+    boxes = 0  # counted by draw_graph, for the repr
+
+    def __repr__(self):
+        # No memory address, so a notebook's text output is the same every run.
+        return f"<autograd_lesson.viz.Graph with {self.boxes} boxes>"
+
+
+def show(graph):
+    """The graph as a PNG image for a notebook (works for any graphviz graph)."""
+    from IPython.display import Image
+
+    try:
+        return Image(graph.pipe(format="png"))
+    except graphviz.ExecutableNotFound as error:
+        raise GraphvizNotFound() from error
+
+
+def draw_graph(
+    tensor,
+    params=None,
+    show_values=False,
+    show_grads=False,
+    collapse=None,
+    model=None,
+    depth=2,
+    legend=True,
+):
+    """Draw the graph that `tensor.backward()` would walk.
+
+    params:      {name: tensor} to label boxes, e.g. dict(model.named_parameters()) or
+                 {"a": a, "b": b, "Q": Q}; the drawn tensor may be named too.
+    show_values: write each leaf's and the output's numbers (all of them up to 8, else the norm).
+    show_grads:  write their `.grad` the same way (the output's only if it called retain_grad()).
+    collapse:    "module" draws one box per submodule of `model` (the forward pass must have run
+                 through `trace_modules`); `depth` picks how deep: 1 for model's children,
+                 2 (default) for their children too, e.g. ResNet-18's blocks layer1.0, layer1.1.
+    legend:      explain arrows and colours under the graph.
+    """
+    if collapse not in (None, "module"):
+        raise ValueError(f'collapse must be None or "module", not {collapse!r}')
+    names = {id(t): name for name, t in (params or {}).items()}
+    owner = _module_owner(tensor, model, depth) if collapse == "module" else {}
+
+    graph = Graph(
+        graph_attr={"dpi": str(DPI), "rankdir": "TB", "ranksep": "0.3", "nodesep": "0.25"},
+        node_attr={
+            "shape": "box",
+            "style": "filled,rounded",
+            "fontname": "DejaVu Sans",
+            "fontsize": "12",
+            "height": "0.3",
+        },
+        edge_attr={"arrowsize": "0.7"},
+    )
+    shown = (show_values, show_grads)
+    ids = {}  # object -> DOT id; a counter in visiting order, so every run gives the same text
+    kinds = set()  # which colours appear, for the legend
+
+    def box(key, label, color):
+        if key not in ids:
+            ids[key] = str(len(ids))
+            graph.node(ids[key], label, fillcolor=color)
+            graph.boxes += 1
+            kinds.add(color)
+        return ids[key]
+
+    def box_for(node):
+        """The box drawing `node`: its own, or its module's when collapsed."""
+        if node in owner:
+            name, call = owner[node]
+            return box((name, call), _module_label(model, name, call), MODULE_COLOR)
+        # AccumulateGrad.name() is "torch::autograd::AccumulateGrad" in PyTorch; the box
+        # shows the short name, as torchviz does.
+        return box(node, node.name().removeprefix("torch::autograd::"), NODE_COLOR)
+
+    def leaf_box(t):
+        return box(t, _tensor_label(t, names.get(id(t)), *shown), LEAF_COLOR)
+
+    if tensor.grad_fn is None:  # a leaf, or a tensor outside any graph: nothing behind it
+        leaf_box(tensor)
+        return _finish(graph, kinds, legend)
+    output_label = _tensor_label(tensor, names.get(id(tensor), "output"), *shown)
+    # (from, to) pairs in the forward direction
+    edges = [(box_for(tensor.grad_fn), box(tensor, output_label, OUTPUT_COLOR))]
+    for node in topological_order([tensor.grad_fn]):
+        target = box_for(node)
+        if isinstance(node, AccumulateGrad):
+            if node not in owner:  # a parameter inside a collapsed module is not drawn
+                edges.append((leaf_box(node.variable), target))
+            continue
+        for child, _ in node.next_functions:
+            if child is not None:  # None: an input that needs no gradient (a constant)
+                edges.append((box_for(child), target))
+    for source, target in dict.fromkeys(edges):  # each arrow once, in a fixed order
+        if source != target:  # an arrow inside a collapsed module
+            graph.edge(source, target)
+    return _finish(graph, kinds, legend)
+
+
+def _finish(graph, kinds, legend):
+    if legend:
+        graph.attr(label=_legend(kinds), labelloc="b", fontsize="11", fontname="DejaVu Sans")
+    return graph
+
+
+# ---------------------------------------------------------------------- labels
+
+
+def format_numbers(array):
+    """Up to 8 numbers in full at 4 significant digits, e.g. "[36, 81]"; else the norm."""
+    array = np.asarray(array)
+    if array.size > MAX_NUMBERS_SHOWN:
+        return f"norm {np.linalg.norm(array.astype(np.float64)):.4g}"
+    text = np.array2string(
+        array, separator=", ", formatter={"all": lambda x: f"{x:.4g}"}, max_line_width=1000
+    )
+    return text.replace("\n", "")
+
+
+def _shape_text(t):
+    return "scalar" if t.ndim == 0 else "shape " + str(list(t.shape))
+
+
+def _tensor_label(t, name, show_values, show_grads):
+    lines = [_shape_text(t)]
+    if show_values:
+        lines.append("data " + format_numbers(t._data))
+    # A non-leaf's .grad stays empty (and warns) unless it called retain_grad().
+    if show_grads and (t.is_leaf or t.retains_grad):
+        lines.append("grad " + ("None" if t.grad is None else format_numbers(t.grad._data)))
+    return _html_label(name, lines)
+
+
+def _html_label(title, lines):
+    """A Graphviz HTML-like label: the title in bold over the other lines."""
+    parts = [f"<b>{html.escape(title)}</b>"] if title else []
+    parts += [html.escape(line) for line in lines]
+    return "<" + "<br/>".join(parts) + ">"
+
+
+def _legend(kinds):
+    colours = [
+        (LEAF_COLOR, "blue: leaf tensors (they receive .grad)"),
+        (NODE_COLOR, "grey: backward nodes (grad_fn)"),
+        (MODULE_COLOR, "yellow: modules (all the nodes one module made)"),
+        (OUTPUT_COLOR, "green: the tensor drawn"),
+    ]
+    return (
+        "Arrows point forward, from inputs to output; backward() sends gradients against them.\\n"
+        + ",  ".join(text for colour, text in colours if colour in kinds)
+    )
+
+
+def _module_label(model, name, call):
+    module = dict(model.named_modules())[name]
+    count = sum(p.numel() for p in module.parameters())
+    title = name if call == 1 else f"{name} (call {call})"
+    return _html_label(title, [f"{type(module).__name__}, {count:,} parameters"])
+
+
+# ---------------------------------------------------------------------- modules
+
+# backward node -> the module calls that were running when it was made, outermost first,
+# as (module name, how many times that module had been called). Weak keys: a record goes
+# away with its graph.
+_made_by = weakref.WeakKeyDictionary()
+
+
+def trace_modules(model, *inputs):
+    """Run `model(*inputs)` and remember which submodule made each backward node.
+
+    Every submodule's `forward` is wrapped for the duration of this one call: the nodes
+    reachable from a module's output but not from its inputs are the ones it made. Inner
+    modules finish first, so each node is recorded with the innermost module that made it.
+    """
+    running = []  # the stack of module calls, outermost first
+    calls = {}  # module name -> calls so far
+    wrapped = []
+    for name, module in model.named_modules():
+        if name:  # not the model itself: what its own forward does between modules stays visible
+            vars(module)["forward"] = _recording_forward(module.forward, name, running, calls)
+            wrapped.append(module)
+    try:
+        return model(*inputs)
+    finally:
+        for module in wrapped:
+            del vars(module)["forward"]  # the class's forward is visible again
+
+
+def _recording_forward(forward, name, running, calls):
+    def recording_forward(*args, **kwargs):
+        calls[name] = calls.get(name, 0) + 1
+        running.append((name, calls[name]))
+        already_there = _reachable([*args, *kwargs.values()])
+        try:
+            output = forward(*args, **kwargs)
+            for node in _reachable([output]) - already_there:
+                _made_by.setdefault(node, tuple(running))
+        finally:
+            running.pop()
+        return output
+
+    return recording_forward
+
+
+def _reachable(values):
+    """Every backward node reachable from the tensors among `values` (also inside tuples)."""
+    stack = []
+    for value in values:
+        for t in value if isinstance(value, (tuple, list)) else (value,):
+            if hasattr(t, "_node_for_backward") and t.requires_grad:
+                stack.append(t._node_for_backward())
+    seen = set()
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(child for child, _ in node.next_functions if child is not None)
+    return seen
+
+
+def _module_owner(tensor, model, depth):
+    """{node: (module name, call)} for the nodes of tensor's graph that a module made."""
+    if model is None:
+        raise ValueError('collapse="module" needs the model: draw_graph(..., model=model)')
+    owner = {}
+    for node in _reachable([tensor]):
+        calls = _made_by.get(node)
+        if calls:
+            owner[node] = calls[min(depth, len(calls)) - 1]
+    if not owner:
+        raise ValueError(
+            "No node of this graph was recorded by a module. Run the forward pass as "
+            "`prediction = trace_modules(model, data)` instead of `model(data)`, then draw."
+        )
+    return owner
+
+
+__all__ = ["Graph", "GraphvizNotFound", "draw_graph", "format_numbers", "show", "trace_modules"]

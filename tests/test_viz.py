@@ -1,0 +1,215 @@
+"""autograd_lesson.viz: the DOT text of drawn graphs, value labels, module boxes, PNG output,
+and the message a learner gets without Graphviz."""
+
+import re
+import shutil
+
+import graphviz
+import pytest
+
+import autograd_lesson as torch
+from autograd_lesson.viz import (
+    GraphvizNotFound,
+    draw_graph,
+    format_numbers,
+    show,
+)
+
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="Graphviz's `dot` is not installed (apt-get install graphviz)",
+)
+
+HEADER = """\
+digraph {
+\tgraph [dpi=110 nodesep=0.25 rankdir=TB ranksep=0.3]
+\tnode [fontname="DejaVu Sans" fontsize=12 height=0.3 shape=box style="filled,rounded"]
+\tedge [arrowsize=0.7]
+"""
+
+Q_SOURCE = (
+    HEADER
+    + """\
+\t0 [label=SubBackward0 fillcolor=lightgrey]
+\t1 [label=<<b>Q</b><br/>shape [2]> fillcolor=darkolivegreen1]
+\t2 [label=MulBackward0 fillcolor=lightgrey]
+\t3 [label=PowBackward0 fillcolor=lightgrey]
+\t4 [label=AccumulateGrad fillcolor=lightgrey]
+\t5 [label=<<b>b</b><br/>shape [2]> fillcolor=lightblue]
+\t6 [label=PowBackward0 fillcolor=lightgrey]
+\t7 [label=AccumulateGrad fillcolor=lightgrey]
+\t8 [label=<<b>a</b><br/>shape [2]> fillcolor=lightblue]
+\t0 -> 1
+\t2 -> 0
+\t3 -> 0
+\t4 -> 3
+\t5 -> 4
+\t6 -> 2
+\t7 -> 6
+\t8 -> 7
+}
+"""
+)
+
+
+def q_graph():
+    """The tutorial's Q = 3a³ - b², built afresh."""
+    a = torch.tensor([2.0, 3.0], requires_grad=True)
+    b = torch.tensor([6.0, 4.0], requires_grad=True)
+    Q = 3 * a**3 - b**2
+    return a, b, Q
+
+
+def test_q_graph_source_is_exactly_pytorchs_graph():
+    a, b, Q = q_graph()
+    graph = draw_graph(Q, params={"a": a, "b": b, "Q": Q}, legend=False)
+    assert graph.source == Q_SOURCE
+
+
+def test_same_graph_gives_the_same_source_every_time():
+    sources = []
+    for _ in range(2):
+        a, b, Q = q_graph()
+        sources.append(draw_graph(Q, params={"a": a, "b": b}, show_values=True).source)
+    assert sources[0] == sources[1]
+    assert " at 0x" not in sources[0]
+
+
+def labelled_edges(graph):
+    """The graph's arrows as (label, label) pairs, read back from its DOT lines."""
+    labels, edges = {}, []
+    for line in graph.body:
+        node = re.fullmatch(r"\t(\d+) \[label=(.*) fillcolor=\w+\]\n", line)
+        edge = re.fullmatch(r"\t(\d+) -> (\d+)\n", line)
+        if node:
+            labels[node[1]] = node[2]
+        elif edge:
+            edges.append((edge[1], edge[2]))
+    return [(labels[source], labels[target]) for source, target in edges]
+
+
+def test_every_leaf_is_reached_through_its_own_accumulate_grad():
+    a, b, Q = q_graph()
+    edges = labelled_edges(draw_graph(Q, params={"a": a, "b": b}))
+    assert ("<<b>a</b><br/>shape [2]>", "AccumulateGrad") in edges
+    assert ("<<b>b</b><br/>shape [2]>", "AccumulateGrad") in edges
+    assert edges.count(("AccumulateGrad", "PowBackward0")) == 2
+
+
+def test_unnamed_tensors_show_their_shape_and_the_output_is_called_output():
+    x = torch.ones(2, 3, requires_grad=True)
+    source = draw_graph(x.sum(), legend=False).source
+    assert "label=<shape [2, 3]> fillcolor=lightblue" in source
+    assert "label=<<b>output</b><br/>scalar> fillcolor=darkolivegreen1" in source
+
+
+def test_inputs_that_need_no_gradient_are_not_drawn():
+    # PyTorch records the constants 3 and x as (None, 0) in next_functions: nothing to draw.
+    a = torch.tensor([1.0], requires_grad=True)
+    x = torch.tensor([5.0])
+    edges = labelled_edges(draw_graph(3 * a * x, params={"a": a}))
+    assert edges == [
+        ("MulBackward0", "<<b>output</b><br/>shape [1]>"),
+        ("MulBackward0", "MulBackward0"),
+        ("AccumulateGrad", "MulBackward0"),
+        ("<<b>a</b><br/>shape [1]>", "AccumulateGrad"),
+    ]
+
+
+def test_a_leaf_alone_is_one_box():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    graph = draw_graph(w, params={"w": w}, show_values=True, legend=False)
+    assert (
+        graph.source
+        == HEADER + "\t0 [label=<<b>w</b><br/>shape [2]<br/>data [1, 2]> fillcolor=lightblue]\n}\n"
+    )
+    assert repr(graph) == "<autograd_lesson.viz.Graph with 1 boxes>"
+
+
+@pytest.mark.parametrize(
+    "values, text",
+    [
+        ([2.0, 3.0], "[2, 3]"),
+        ([1 / 3, -2 / 3], "[0.3333, -0.6667]"),
+        ([12345.678, 1e-7], "[1.235e+04, 1e-07]"),
+        ([[1.0, 2.0], [3.0, 4.0]], "[[1, 2], [3, 4]]"),
+        (2.5, "2.5"),
+        ([1.0] * 8, "[1, 1, 1, 1, 1, 1, 1, 1]"),
+        ([3.0, 4.0] + [0.0] * 7, "norm 5"),
+        ([[1.0] * 10] * 10, "norm 10"),
+    ],
+)
+def test_numbers_are_shown_compactly(values, text):
+    assert format_numbers(torch.tensor(values)._data) == text
+
+
+def test_values_and_grads_of_leaves_and_output():
+    a, b, Q = q_graph()
+    params = {"a": a, "b": b, "Q": Q}
+    before = draw_graph(Q, params=params, show_values=True, show_grads=True).source
+    assert "<b>a</b><br/>shape [2]<br/>data [2, 3]<br/>grad None>" in before
+    Q.backward(gradient=torch.tensor([1.0, 1.0]))
+    after = draw_graph(Q, params=params, show_values=True, show_grads=True).source
+    assert "<b>a</b><br/>shape [2]<br/>data [2, 3]<br/>grad [36, 81]>" in after
+    assert "<b>b</b><br/>shape [2]<br/>data [6, 4]<br/>grad [-12, -8]>" in after
+    # Q is not a leaf: its .grad stays empty, so no grad line (and no warning).
+    assert "<b>Q</b><br/>shape [2]<br/>data [-12, 65]>" in after
+
+
+def test_output_grad_is_shown_when_retained():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = a * a
+    y.retain_grad()
+    y.sum().backward()
+    source = draw_graph(y, params={"y": y}, show_grads=True).source
+    assert "<b>y</b><br/>shape [2]<br/>grad [1, 1]>" in source
+
+
+def test_legend_names_the_direction_and_only_the_colours_used():
+    a, b, Q = q_graph()
+    source = draw_graph(Q).source
+    assert "Arrows point forward, from inputs to output" in source
+    assert "green: the tensor drawn" in source
+    assert "yellow" not in source
+
+
+def test_collapse_must_be_module():
+    a, b, Q = q_graph()
+    with pytest.raises(ValueError, match="collapse"):
+        draw_graph(Q, collapse="layer")
+    with pytest.raises(ValueError, match="needs the model"):
+        draw_graph(Q, collapse="module")
+
+
+# ---------------------------------------------------------------------- rendering
+
+
+@needs_dot
+def test_png_rendering():
+    a, b, Q = q_graph()
+    graph = draw_graph(Q, params={"a": a, "b": b}, show_values=True)
+    assert graph.pipe(format="png").startswith(b"\x89PNG")
+    image = show(graph)
+    assert image.data.startswith(b"\x89PNG")
+    assert repr(image).startswith("<IPython.core.display.Image object>")
+    # Shown by Jupyter as PNG only: nbval ignores PNG, and the text has no memory address.
+    bundle = graph._repr_mimebundle_()
+    assert list(bundle) == ["image/png"]
+    assert bundle["image/png"].startswith(b"\x89PNG")
+    assert repr(graph) == "<autograd_lesson.viz.Graph with 9 boxes>"
+
+
+def test_without_dot_rendering_says_how_to_install_and_source_still_works(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    a, b, Q = q_graph()
+    graph = draw_graph(Q, params={"a": a, "b": b})
+    assert "SubBackward0" in graph.source
+    for render in (lambda: graph.pipe(format="png"), lambda: show(graph), graph._repr_mimebundle_):
+        with pytest.raises(GraphvizNotFound) as error:
+            render()
+        message = str(error.value)
+        assert "sudo apt-get install graphviz" in message
+        assert "brew install graphviz" in message
+        assert "conda install -c conda-forge graphviz python-graphviz" in message
+        # Code that catches graphviz's own error still catches this one.
+        assert isinstance(error.value, graphviz.ExecutableNotFound)
