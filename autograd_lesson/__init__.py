@@ -97,4 +97,6 @@ from .printing import set_printoptions
 from .random import Generator, initial_seed, manual_seed
 from .tensor import Size, Tensor, device
 
+from . import nn  # noqa: E402, I001 - after the Tensor it builds on
+
 __version__ = "0.1.0"

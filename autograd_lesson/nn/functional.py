@@ -1,0 +1,293 @@
+"""`nn.functional`: the layers as plain functions of tensors (weights passed in).
+
+Each function checks its arguments the way PyTorch does (same error messages), then calls
+one op from `autograd_lesson.ops`, so the graph shows PyTorch's node names.
+"""
+
+import warnings
+
+import numpy as np
+
+from .. import dtypes
+from ..ops import conv as conv_ops
+from ..ops import elementwise, loss, matmul, normalization, pooling, reduction
+from ..random import rng
+from ..tensor import Size, Tensor, _dtype_short_name
+
+
+def _pair(value):
+    """2 → (2, 2); (2, 3) stays (2, 3): kernel sizes, strides and paddings."""
+    if isinstance(value, int | np.integer):
+        return (int(value), int(value))
+    return tuple(int(v) for v in value)
+
+
+def _absent(like):
+    """An empty tensor standing for an optional input that was not given (a conv's bias).
+
+    It requires no grad, so the graph records (None, 0) in its place, as PyTorch does.
+    """
+    return Tensor(np.empty(0, dtype=like._data.dtype))
+
+
+# ---------------------------------------------------------------------- linear layers
+
+
+def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
+    """input @ weightᵀ + bias: one AddmmBackward0 node for a batch of rows, as in PyTorch."""
+    out_features, in_features = weight.shape
+    rows = int(np.prod(input.shape[:-1])) if input.ndim else 1
+    if input.ndim == 0 or input.shape[-1] != in_features:
+        width = input.shape[-1] if input.ndim else 1
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{width} and "
+            f"{in_features}x{out_features})"
+        )
+    if input.ndim != 2:
+        # Fold every leading dimension into rows, multiply, unfold: PyTorch does the same.
+        flat = linear(input.reshape(rows, in_features), weight, bias)
+        return flat.reshape(*input.shape[:-1], out_features)
+    if bias is None:
+        return input @ weight.t()
+    return matmul.Addmm.apply(bias, input, weight.t())
+
+
+# ---------------------------------------------------------------------- convolution
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """2-D convolution (cross-correlation, as in every deep-learning library)."""
+    if groups != 1 or _pair(dilation) != (1, 1):
+        raise NotImplementedError("autograd_lesson's conv2d supports groups=1, dilation=1 only")
+    if input.ndim == 3:  # one unbatched image (C, H, W)
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding).squeeze(0)
+    if input.ndim != 4:
+        raise RuntimeError(
+            "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
+            f"{list(input.shape)}"
+        )
+    c_out, c_in, kh, kw = weight.shape
+    if input.shape[1] != c_in:
+        raise RuntimeError(
+            f"Given groups=1, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape)} to have {c_in} channels, but got {input.shape[1]} "
+            "channels instead"
+        )
+    stride, padding = _pair(stride), _conv_padding(padding, (kh, kw))
+    padded = tuple(input.shape[2 + d] + 2 * padding[d] for d in range(2))
+    if padded[0] < kh or padded[1] < kw:
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). "
+            f"Kernel size: ({kh} x {kw}). Kernel size can't be greater than actual input size"
+        )
+    bias = _absent(weight) if bias is None else bias
+    return conv_ops.Convolution.apply(input, weight, bias, stride=stride, padding=padding)
+
+
+def _conv_padding(padding, kernel):
+    """Padding as (ph, pw); 'valid' is no padding, 'same' keeps the size (odd kernels)."""
+    if padding == "valid":
+        return (0, 0)
+    if padding == "same":
+        if any(k % 2 == 0 for k in kernel):
+            raise NotImplementedError("padding='same' needs an odd kernel size here")
+        return tuple((k - 1) // 2 for k in kernel)
+    return _pair(padding)
+
+
+# ---------------------------------------------------------------------- normalisation
+
+
+def batch_norm(
+    input,  # noqa: A002
+    running_mean,
+    running_var,
+    weight=None,
+    bias=None,
+    training=False,
+    momentum=0.1,
+    eps=1e-05,
+):
+    """Normalise each channel (dim 1); in training, update the running statistics in place."""
+    channels = input.shape[1] if input.ndim > 1 else 0
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+        if stat is not None and stat.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {stat.numel()}")
+    if training and input.numel() // max(channels, 1) <= 1:
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {input.shape!r}"
+        )
+    if not training and running_mean is None:
+        training = True  # no running statistics to use: PyTorch normalises with the batch's
+    stats = (None, None) if running_mean is None else (running_mean._data, running_var._data)
+    return normalization.BatchNorm.apply(
+        input,
+        _absent(input) if weight is None else weight,
+        _absent(input) if bias is None else bias,
+        running_mean=stats[0],
+        running_var=stats[1],
+        training=training,
+        momentum=momentum,
+        eps=eps,
+    )
+
+
+# ---------------------------------------------------------------------- activations
+
+
+def relu(input, inplace=False):  # noqa: A002 - `inplace` accepted; computed out of place
+    return elementwise.Relu.apply(input)
+
+
+def softmax(input, dim=None, dtype=None):  # noqa: A002
+    source = input if dtype is None else input.to(dtype)
+    return reduction.Softmax.apply(source, dim=_default_dim(source, dim))
+
+
+def log_softmax(input, dim=None, dtype=None):  # noqa: A002
+    source = input if dtype is None else input.to(dtype)
+    return reduction.LogSoftmax.apply(source, dim=_default_dim(source, dim))
+
+
+def _default_dim(input, dim):  # noqa: A002
+    """PyTorch's (deprecated) choice when softmax is called without dim."""
+    if dim is not None:
+        return dim
+    return 0 if input.ndim in (0, 1, 3) else 1
+
+
+def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zero each element with probability p, scale the rest by 1/(1-p) (only in training)."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return input * 0
+    keep = rng().random(input.shape) >= p
+    mask = Tensor((keep / (1 - p)).astype(input._data.dtype))
+    return input * mask
+
+
+def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
+    return input.flatten(start_dim, end_dim)
+
+
+# ---------------------------------------------------------------------- pooling
+
+
+def max_pool2d(
+    input,  # noqa: A002
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    return_indices=False,
+):
+    if _pair(dilation) != (1, 1) or ceil_mode or return_indices:
+        raise NotImplementedError(
+            "autograd_lesson's max_pool2d supports dilation=1, ceil_mode=False, "
+            "return_indices=False only"
+        )
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] else _pair(stride)
+    padding = _pair(padding)
+    if any(2 * p > k for p, k in zip(padding, kernel)):
+        raise RuntimeError(
+            f"pad should be at most half of effective kernel size, but got pad={padding[0]}, "
+            f"kernel_size={kernel[0]} and dilation=1"
+        )
+    if input.ndim == 3:
+        return max_pool2d(input.unsqueeze(0), kernel, stride, padding).squeeze(0)
+    _, c, h, w = input.shape
+    out_hw = [
+        conv_ops.output_size(n, k, s, p) for n, k, s, p in zip((h, w), kernel, stride, padding)
+    ]
+    if min(out_hw) < 1:
+        raise RuntimeError(
+            f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+            f"({c}x{out_hw[0]}x{out_hw[1]}). Output size is too small"
+        )
+    return pooling.MaxPool2d.apply(input, kernel=kernel, stride=stride, padding=padding)
+
+
+def adaptive_avg_pool2d(input, output_size):  # noqa: A002
+    size = _pair(output_size) if output_size is not None else input.shape[-2:]
+    size = tuple(input.shape[-2 + d] if n is None else n for d, n in enumerate(size))
+    if size == (1, 1):
+        # What PyTorch does too: a mean over height and width (its graph shows MeanBackward1).
+        return input.mean(dim=(-2, -1), keepdim=True)
+    if input.ndim == 3:
+        return adaptive_avg_pool2d(input.unsqueeze(0), size).squeeze(0)
+    return pooling.AdaptiveAvgPool2d.apply(input, output_size=size)
+
+
+# ---------------------------------------------------------------------- losses
+
+
+def _check_reduction(reduction):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  # noqa: A002
+    """-log_probs[n, target[n]], averaged (default), summed or kept per item."""
+    _check_reduction(reduction)
+    if weight is not None:
+        raise NotImplementedError("autograd_lesson's nll_loss has no class weights")
+    if input.ndim == 1:  # one unbatched item: (C,) scores, a 0-d target
+        return nll_loss(input.unsqueeze(0), target.reshape(1), None, ignore_index, reduction)
+    if input.ndim != 2:
+        raise NotImplementedError("autograd_lesson's nll_loss takes (N, C) or (C,) inputs")
+    labels = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if labels.dtype.kind not in "iu":
+        found = _dtype_short_name(dtypes.from_numpy(labels.dtype))
+        raise RuntimeError(f"expected scalar type Long but found {found}")
+    if labels.shape[0] != input.shape[0]:
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+            f"({labels.shape[0]})."
+        )
+    counted = labels[labels != ignore_index]
+    bad = counted[(counted < 0) | (counted >= input.shape[1])]
+    if bad.size:
+        raise IndexError(f"Target {bad[0]} is out of bounds.")
+    return loss.NllLoss.apply(
+        input, target=labels.astype(np.int64), reduction=reduction, ignore_index=ignore_index
+    )
+
+
+def cross_entropy(
+    input,  # noqa: A002
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index=-100,
+    reduce=None,
+    reduction="mean",
+    label_smoothing=0.0,
+):
+    """nll_loss(log_softmax(input)): two nodes, exactly as in PyTorch's graph."""
+    if label_smoothing:
+        raise NotImplementedError("autograd_lesson's cross_entropy has no label smoothing")
+    class_dim = 0 if input.ndim == 1 else 1
+    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index, reduction)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    """(input - target)², averaged (default), summed or kept per element."""
+    _check_reduction(reduction)
+    if input.shape != target.shape:
+        # PyTorch warns here too: broadcasting is rarely what was meant in a loss.
+        warnings.warn(
+            f"Using a target size ({target.shape!r}) that is different to the input size "
+            f"({input.shape!r}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=2,
+        )
+        shape = Size(np.broadcast_shapes(input.shape, target.shape))
+        input, target = input.expand(shape), target.expand(shape)
+    input, target = input._binary(target)
+    return loss.MseLoss.apply(input, target, reduction=reduction)
