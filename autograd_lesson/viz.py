@@ -12,7 +12,7 @@ tutorial figure); `backward()` sends gradients the other way, against the arrows
 
 For a network, `collapse="module"` draws one yellow box per submodule instead of its
 dozens of nodes. Nodes do not know which module made them, so run the forward pass
-through `trace_modules(model, data)`, which records it.
+as `prediction = trace_modules(model, data)`, which records it with forward hooks.
 
 In Jupyter the graph shows as a PNG (see `Graph`); `show(graph)` does the same for any
 graphviz graph. Without Graphviz's `dot` program, building the graph and reading
@@ -114,6 +114,7 @@ def draw_graph(
         raise ValueError(f'collapse must be None or "module", not {collapse!r}')
     names = {id(t): name for name, t in (params or {}).items()}
     owner = _module_owner(tensor, model, depth) if collapse == "module" else {}
+    drawn_modules = {name for name, _ in owner.values()}
 
     graph = Graph(
         graph_attr={"dpi": str(DPI), "rankdir": "TB", "ranksep": "0.3", "nodesep": "0.25"},
@@ -142,7 +143,8 @@ def draw_graph(
         """The box drawing `node`: its own, or its module's when collapsed."""
         if node in owner:
             name, call = owner[node]
-            return box((name, call), _module_label(model, name, call), MODULE_COLOR)
+            label = _module_label(model, name, call, drawn_modules)
+            return box((name, call), label, MODULE_COLOR)
         # AccumulateGrad.name() is "torch::autograd::AccumulateGrad" in PyTorch; the box
         # shows the short name, as torchviz does.
         return box(node, node.name().removeprefix("torch::autograd::"), NODE_COLOR)
@@ -181,14 +183,20 @@ def _finish(graph, kinds, legend):
 
 
 def format_numbers(array):
-    """Up to 8 numbers in full at 4 significant digits, e.g. "[36, 81]"; else the norm."""
+    """Up to 8 numbers in full at 4 significant digits, else the norm; a matrix row per line.
+
+    format_numbers(np.array([36., 81.])) == "[36, 81]"
+    """
     array = np.asarray(array)
     if array.size > MAX_NUMBERS_SHOWN:
         return f"norm {np.linalg.norm(array.astype(np.float64)):.4g}"
+    if array.ndim == 2:  # one row per line reads better than [[...], [...]] on one line
+        rows = [format_numbers(row) for row in array]
+        return "[" + ",\n ".join(rows) + "]"
     text = np.array2string(
         array, separator=", ", formatter={"all": lambda x: f"{x:.4g}"}, max_line_width=1000
     )
-    return text.replace("\n", "")
+    return " ".join(text.split())  # one line, single spaces
 
 
 def _shape_text(t):
@@ -208,7 +216,7 @@ def _tensor_label(t, name, show_values, show_grads):
 def _html_label(title, lines):
     """A Graphviz HTML-like label: the title in bold over the other lines."""
     parts = [f"<b>{html.escape(title)}</b>"] if title else []
-    parts += [html.escape(line) for line in lines]
+    parts += [html.escape(line) for text in lines for line in text.split("\n")]
     return "<" + "<br/>".join(parts) + ">"
 
 
@@ -225,56 +233,62 @@ def _legend(kinds):
     )
 
 
-def _module_label(model, name, call):
+def _module_label(model, name, call, drawn_modules):
     module = dict(model.named_modules())[name]
     count = sum(p.numel() for p in module.parameters())
     title = name if call == 1 else f"{name} (call {call})"
-    return _html_label(title, [f"{type(module).__name__}, {count:,} parameters"])
+    lines = [f"{type(module).__name__}, {count:,} parameters"]
+    if any(other.startswith(name + ".") for other in drawn_modules):
+        # Its submodules have boxes of their own: this box holds only what the module's own
+        # forward does between them (an addition, say).
+        lines.append("(only the ops between its submodules)")
+    return _html_label(title, lines)
 
 
 # ---------------------------------------------------------------------- modules
 
 # backward node -> the module calls that were running when it was made, outermost first,
-# as (module name, how many times that module had been called). Weak keys: a record goes
-# away with its graph.
+# each as (module name, call number). Weak keys: a record goes away with its graph.
 _made_by = weakref.WeakKeyDictionary()
 
 
 def trace_modules(model, *inputs):
-    """Run `model(*inputs)` and remember which submodule made each backward node.
+    """Run `model(*inputs)`, remembering which submodule made each backward node.
 
-    Every submodule's `forward` is wrapped for the duration of this one call: the nodes
-    reachable from a module's output but not from its inputs are the ones it made. Inner
-    modules finish first, so each node is recorded with the innermost module that made it.
+    For this one call, every submodule gets a forward pre-hook and a forward hook (PyTorch's
+    `register_forward_pre_hook` / `register_forward_hook`): the nodes reachable from a module's
+    output but not from its inputs are the ones it made. Inner modules finish first, so each
+    node is recorded with the innermost module that made it (and the calls around that one).
+    Returns the model's output, as `model(*inputs)` would.
     """
-    running = []  # the stack of module calls, outermost first
-    calls = {}  # module name -> calls so far
-    wrapped = []
+    running = []  # the module calls in progress, outermost first: (name, call number)
+    inputs_graph = []  # for each running call, the nodes that existed before it
+    calls = {}  # module name -> how many times it has been called so far
+
+    def before(name):
+        def pre_hook(module, args):
+            calls[name] = calls.get(name, 0) + 1
+            running.append((name, calls[name]))
+            inputs_graph.append(_reachable(args))
+
+        return pre_hook
+
+    def after(module, args, output):
+        made_here = _reachable([output]) - inputs_graph.pop()
+        for node in made_here:
+            _made_by.setdefault(node, tuple(running))  # an inner module's record stays
+        running.pop()
+
+    handles = []
     for name, module in model.named_modules():
         if name:  # not the model itself: what its own forward does between modules stays visible
-            vars(module)["forward"] = _recording_forward(module.forward, name, running, calls)
-            wrapped.append(module)
+            handles.append(module.register_forward_pre_hook(before(name)))
+            handles.append(module.register_forward_hook(after))
     try:
         return model(*inputs)
     finally:
-        for module in wrapped:
-            del vars(module)["forward"]  # the class's forward is visible again
-
-
-def _recording_forward(forward, name, running, calls):
-    def recording_forward(*args, **kwargs):
-        calls[name] = calls.get(name, 0) + 1
-        running.append((name, calls[name]))
-        already_there = _reachable([*args, *kwargs.values()])
-        try:
-            output = forward(*args, **kwargs)
-            for node in _reachable([output]) - already_there:
-                _made_by.setdefault(node, tuple(running))
-        finally:
-            running.pop()
-        return output
-
-    return recording_forward
+        for handle in handles:
+            handle.remove()
 
 
 def _reachable(values):
