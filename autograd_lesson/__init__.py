@@ -54,6 +54,7 @@ from .functions import (
     allclose,
     argmax,
     argmin,
+    bmm,
     cat,
     clamp,
     clone,
@@ -97,6 +98,7 @@ from .printing import set_printoptions
 from .random import Generator, initial_seed, manual_seed
 from .tensor import Size, Tensor, device
 
-from . import nn  # noqa: E402, I001 - after the Tensor it builds on
+# isort: split
+from . import nn  # after the Tensor it builds on
 
 __version__ = "0.1.0"

@@ -14,10 +14,15 @@ import numpy as np
 
 
 class dtype:  # noqa: N801 - PyTorch spells it in lower case
-    def __init__(self, name, numpy_dtype, is_floating_point):
+    """A torch dtype. Error messages name it two more ways, as PyTorch's do:
+    `short_name` ("Float", as in "Got: Float") and `c_name` ("float", the C++ type)."""
+
+    def __init__(self, name, numpy_dtype, is_floating_point, short_name, c_name):
         self.name = name
         self.numpy_dtype = np.dtype(numpy_dtype)
         self.is_floating_point = is_floating_point
+        self.short_name = short_name
+        self.c_name = c_name
 
     @property
     def itemsize(self):
@@ -27,15 +32,15 @@ class dtype:  # noqa: N801 - PyTorch spells it in lower case
         return f"torch.{self.name}"
 
 
-float32 = dtype("float32", np.float32, True)
-float64 = dtype("float64", np.float64, True)
-float16 = dtype("float16", np.float16, True)
-int64 = dtype("int64", np.int64, False)
-int32 = dtype("int32", np.int32, False)
-int16 = dtype("int16", np.int16, False)
-int8 = dtype("int8", np.int8, False)
-uint8 = dtype("uint8", np.uint8, False)
-bool = dtype("bool", np.bool_, False)  # noqa: A001 - torch.bool, as in PyTorch
+float32 = dtype("float32", np.float32, True, "Float", "float")
+float64 = dtype("float64", np.float64, True, "Double", "double")
+float16 = dtype("float16", np.float16, True, "Half", "c10::Half")
+int64 = dtype("int64", np.int64, False, "Long", "long int")
+int32 = dtype("int32", np.int32, False, "Int", "int")
+int16 = dtype("int16", np.int16, False, "Short", "short int")
+int8 = dtype("int8", np.int8, False, "Char", "signed char")
+uint8 = dtype("uint8", np.uint8, False, "Byte", "unsigned char")
+bool = dtype("bool", np.bool_, False, "Bool", "bool")  # noqa: A001 - torch.bool, as in PyTorch
 
 # The aliases PyTorch accepts for the same dtypes.
 float = float32  # noqa: A001

@@ -11,7 +11,7 @@ exactly once with its gradient complete.
 
 import numpy as np
 
-from .function import AccumulateGrad, Function, unbroadcast
+from .function import FREED_GRAPH_MESSAGE, AccumulateGrad, Function, unbroadcast
 
 
 def topological_order(roots):
@@ -49,8 +49,14 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None, accumulate
     for node, grad in zip(roots, root_grads):
         pending[node] = pending[node] + grad if node in pending else grad
 
+    order = topological_order(list(pending))
+    # Check the whole graph before touching any `.grad`: an error half-way through would
+    # leave some leaves updated and others not.
+    if any(isinstance(node, Function) and node.is_freed for node in order):
+        raise RuntimeError(FREED_GRAPH_MESSAGE)
+
     captured = {}
-    for node in topological_order(list(pending)):
+    for node in order:
         grad = pending.pop(node, None)
         if grad is None:
             continue  # no gradient flows through this node

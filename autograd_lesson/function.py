@@ -63,10 +63,20 @@ class Function(Node):
             raise RuntimeError(FREED_GRAPH_MESSAGE)
         return self._saved
 
+    @property
+    def is_freed(self):
+        """True once backward has dropped what this node saved: it cannot run again."""
+        return self._freed
+
     def release_saved(self):
-        """Drop what forward saved, as PyTorch does after backward (unless retain_graph)."""
-        self._saved = ()
-        self._freed = True
+        """Drop what forward saved, as PyTorch does after backward (unless retain_graph).
+
+        A node that saved nothing (Add, Sum, View, ...) loses nothing, so, as in PyTorch,
+        a second backward through it still works.
+        """
+        if self._saved:
+            self._saved = ()
+            self._freed = True
 
     def forward(self, *arrays, **options):
         raise NotImplementedError
@@ -79,12 +89,20 @@ class Function(Node):
         """Run the op on tensors; record a graph node if any input requires grad."""
         fn = cls()
         result = fn.forward(*(t._data for t in inputs), **options)
-        needs_graph = grad_mode.is_grad_enabled() and any(t.requires_grad for t in inputs)
         out = tensor_module.Tensor(result)
+        # An input converted to the op's dtype on the way in is recorded as the original
+        # tensor (see Tensor._cast_for_op): PyTorch promotes inside the op, without a node.
+        sources = tuple(t if t._promoted_from is None else t._promoted_from for t in inputs)
+        # Integer and bool results (`x.long()`) carry no gradient: PyTorch records no node.
+        needs_graph = (
+            grad_mode.is_grad_enabled()
+            and any(t.requires_grad for t in sources)
+            and out.dtype.is_floating_point
+        )
         if needs_graph:
-            fn.next_functions = tuple((t._node_for_backward(), 0) for t in inputs)
-            fn.input_shapes = tuple(t._data.shape for t in inputs)
-            fn.input_dtypes = tuple(t._data.dtype for t in inputs)
+            fn.next_functions = tuple((t._node_for_backward(), 0) for t in sources)
+            fn.input_shapes = tuple(t._data.shape for t in sources)
+            fn.input_dtypes = tuple(t._data.dtype for t in sources)
             out.requires_grad = True
             out.grad_fn = fn
         return out
@@ -98,6 +116,10 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         super().__init__()
         self.variable = variable
+
+    def name(self):
+        # PyTorch's name() gives the C++ class name here (its repr still says AccumulateGrad).
+        return "torch::autograd::AccumulateGrad"
 
     def accumulate(self, grad):
         leaf = self.variable

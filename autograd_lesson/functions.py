@@ -20,7 +20,24 @@ def _method(name):
     return function
 
 
-add, sub, mul, div, pow = (_method(n) for n in ("add", "sub", "mul", "div", "pow"))  # noqa: A001
+def _binary(name):
+    """torch.add(x, y) is x.add(y); a number first, as in torch.add(2, x), becomes a 0-d tensor
+    (PyTorch records the op as number ⊕ x then, not as its reversed form)."""
+
+    def function(input, other):  # noqa: A002 - PyTorch's argument name
+        if not isinstance(input, Tensor):
+            number, tensor = other._promoted(input)[::-1]
+            if name == "pow":
+                return tensor.__rpow__(input)  # PowBackward2, as in PyTorch
+            return getattr(number, name)(tensor)
+        return getattr(input, name)(other)
+
+    function.__name__ = name
+    function.__doc__ = f"torch.{name}(input, other) is input.{name}(other)."
+    return function
+
+
+add, sub, mul, div, pow = (_binary(n) for n in ("add", "sub", "mul", "div", "pow"))  # noqa: A001
 exp, log, sqrt, abs = (_method(n) for n in ("exp", "log", "sqrt", "abs"))  # noqa: A001
 relu, sigmoid, tanh, clamp = (_method(n) for n in ("relu", "sigmoid", "tanh", "clamp"))
 sum, mean, max, min = (_method(n) for n in ("sum", "mean", "max", "min"))  # noqa: A001
@@ -28,7 +45,8 @@ argmax, argmin, norm = (_method(n) for n in ("argmax", "argmin", "norm"))
 softmax, log_softmax = _method("softmax"), _method("log_softmax")
 reshape, flatten, transpose = _method("reshape"), _method("flatten"), _method("transpose")
 permute, squeeze, unsqueeze, t = (_method(n) for n in ("permute", "squeeze", "unsqueeze", "t"))
-mm, clone, detach, numel = _method("mm"), _method("clone"), _method("detach"), _method("numel")
+mm, bmm, clone = _method("mm"), _method("bmm"), _method("clone")
+detach, numel = _method("detach"), _method("numel")
 equal = _method("equal")
 
 
@@ -71,15 +89,16 @@ def _common_dtype(tensors):
     result = tensors[0].dtype
     for t in tensors[1:]:
         result = dtypes.promote((result, 1, False), (t.dtype, 1, False))
-    return [t.to(result) for t in tensors]
+    return [t._cast_for_op(result) for t in tensors]
 
 
 def where(condition, input, other):  # noqa: A002 - PyTorch's argument names
     """Pick from `input` where `condition` is True, else from `other`."""
     a, b = input._binary(other) if isinstance(input, Tensor) else other._binary(input)[::-1]
     _check_broadcastable(condition.shape, a.shape)
-    shape = np.broadcast_shapes(condition.shape, a.shape, b.shape)
-    return ew.Where.apply(a.expand(shape), b.expand(shape), condition=condition._data)
+    _check_broadcastable(condition.shape, b.shape)
+    # The output takes the broadcast shape; the engine sums each gradient back to its input.
+    return ew.Where.apply(a, b, condition=condition._data)
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
@@ -96,6 +115,7 @@ __all__ = [
     "allclose",
     "argmax",
     "argmin",
+    "bmm",
     "cat",
     "clamp",
     "clone",

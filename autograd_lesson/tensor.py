@@ -18,7 +18,7 @@ from . import dtypes, grad_mode, printing
 from .engine import run_backward
 from .function import AccumulateGrad
 from .ops import elementwise as ew
-from .ops import matmul as mm
+from .ops import matmul as mat
 from .ops import reduction as red
 from .ops import shape as sh
 from .random import rng as random_rng
@@ -27,7 +27,8 @@ NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
     "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
-    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead."
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. "
+    "See github.com/pytorch/pytorch/pull/30531 for more information."
 )
 
 
@@ -92,6 +93,7 @@ class Tensor:
         self.grad_fn = None  # the node that made this tensor; None for leaves
         self._grad = None
         self._accumulate_node = None  # made on first use, then reused, as in PyTorch
+        self._promoted_from = None  # see _cast_for_op
         self._requires_grad = False
         self.requires_grad = requires_grad
 
@@ -238,7 +240,8 @@ class Tensor:
         return bool(self._data.flags.c_contiguous)
 
     def contiguous(self):
-        return self
+        """This tensor if its elements lie row by row in memory, else such a copy."""
+        return self if self.is_contiguous() else sh.Clone.apply(self, order="C")
 
     def item(self):
         if self._data.size != 1:
@@ -329,7 +332,20 @@ class Tensor:
             (self.dtype, self.ndim, False), (other_dtype, other_ndim, is_number)
         )
         other = other if not is_number else Tensor(np.asarray(other, dtype=result.numpy_dtype))
-        return self.to(result), other.to(result)
+        return self._cast_for_op(result), other._cast_for_op(result)
+
+    def _cast_for_op(self, dtype):
+        """This tensor's numbers in `dtype`, for an op that promotes its inputs.
+
+        PyTorch converts inside the op (float32 + float64 records no ToCopy node): the
+        returned tensor remembers this one in `_promoted_from`, so that Function.apply
+        records the op's input as this tensor, and the gradient comes back in its dtype.
+        """
+        if dtype is self.dtype:
+            return self
+        cast = Tensor(self._data.astype(dtype.numpy_dtype))
+        cast._promoted_from = self
+        return cast
 
     def _binary(self, other):
         """Operands of an element-wise op: promoted, and checked to broadcast together."""
@@ -348,21 +364,22 @@ class Tensor:
         return ew.Add.apply(*self._binary(other))
 
     def __radd__(self, other):
-        a, b = self._binary(other)
-        return ew.Add.apply(b, a)
+        # `2 + x` is recorded as x + 2 (the tensor first), as in PyTorch.
+        return ew.Add.apply(*self._binary(other))
 
     def __sub__(self, other):
         return ew.Sub.apply(*self._binary(other))
 
     def __rsub__(self, other):
-        return ew.Rsub.apply(*self._binary(other))
+        a, number = self._binary(other)
+        return ew.Rsub.apply(a, number=number._data)
 
     def __mul__(self, other):
         return ew.Mul.apply(*self._binary(other))
 
     def __rmul__(self, other):
-        a, b = self._binary(other)
-        return ew.Mul.apply(b, a)
+        # `2 * x` is recorded as x * 2 (the tensor first), as in PyTorch.
+        return ew.Mul.apply(*self._binary(other))
 
     def __truediv__(self, other):
         return ew.Div.apply(*self._float_promoted(other))
@@ -409,7 +426,10 @@ class Tensor:
     matmul = __matmul__
 
     def mm(self, other):
-        return matmul(self, other)
+        return mat.mm(self, other)
+
+    def bmm(self, other):
+        return mat.bmm(self, other)
 
     # ------------------------------------------------------------------ comparisons
     def _compare(self, other, compare):
@@ -508,16 +528,16 @@ class Tensor:
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim=False, dtype=None):
-        source = self if dtype is None else self.to(dtype)
         if dtype is None and not self.dtype.is_floating_point:
-            source = self.to(dtypes.int64)  # PyTorch sums integers and bools as int64
-        return red.Sum.apply(source, dim=dim, keepdim=keepdim)
+            dtype = dtypes.int64  # PyTorch sums integers and bools as int64
+        numpy_dtype = None if dtype is None else dtype.numpy_dtype
+        return red.Sum.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
 
     def mean(self, dim=None, keepdim=False):
         if not self.dtype.is_floating_point:
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating "
-                f"point or complex dtype. Got: {_dtype_short_name(self.dtype)}"
+                f"point or complex dtype. Got: {self.dtype.short_name}"
             )
         return red.Mean.apply(self, dim=dim, keepdim=keepdim)
 
@@ -566,12 +586,24 @@ class Tensor:
         return red.LogSoftmax.apply(self._as_float(), dim=dim)
 
     # ------------------------------------------------------------------ shapes
-    def reshape(self, *shape):
-        shape = _shape_arg(shape)
-        _check_new_shape(shape, self._data.size)
+    def view(self, *shape):
+        """The same elements in a new shape, sharing memory; refuses when that needs a copy."""
+        shape = _new_shape(_shape_arg(shape), self._data.size)
+        if _view_without_copy(self._data, shape) is None:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            )
         return sh.View.apply(self, shape=shape)
 
-    view = reshape
+    def reshape(self, *shape):
+        """As view() when the memory layout allows it, else a copy: PyTorch's three nodes."""
+        shape = _new_shape(_shape_arg(shape), self._data.size)
+        if _view_without_copy(self._data, shape) is None:
+            return sh.UnsafeView.apply(self.contiguous(), shape=shape)
+        if self.is_contiguous():
+            return sh.View.apply(self, shape=shape)
+        return sh.ReshapeAlias.apply(self, shape=shape)
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -726,17 +758,8 @@ class Tensor:
 
 
 def _dtype_short_name(d):
-    return {
-        "float32": "Float",
-        "float64": "Double",
-        "int64": "Long",
-        "int32": "Int",
-        "bool": "Bool",
-        "float16": "Half",
-        "int16": "Short",
-        "int8": "Char",
-        "uint8": "Byte",
-    }[d.name]
+    """"Float" for torch.float32, as error messages spell dtypes (nn.functional uses it too)."""
+    return d.short_name
 
 
 def _arg_extreme(tensor, dim, keepdim, along_dim):
@@ -762,7 +785,8 @@ def _shape_arg(shape):
     return tuple(int(n) for n in shape)
 
 
-def _check_new_shape(shape, size):
+def _new_shape(shape, size):
+    """`shape` with its -1 worked out, or PyTorch's error when `size` elements do not fit."""
     known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
     unknown = shape.count(-1)
     fits = known == size if unknown == 0 else (unknown == 1 and known and size % known == 0)
@@ -770,6 +794,15 @@ def _check_new_shape(shape, size):
         raise RuntimeError("only one dimension can be inferred")
     if not fits:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+    return tuple(size // known if n == -1 else n for n in shape)
+
+
+def _view_without_copy(array, shape):
+    """`array` in `shape` sharing its memory, or None when that layout needs a copy."""
+    try:
+        return np.reshape(array, shape, copy=False)
+    except ValueError:
+        return None
 
 
 def _check_broadcastable(shape_a, shape_b, expanding=False):
@@ -804,88 +837,61 @@ def _numpy_key(key):
 def index(tensor, key):
     """`tensor[key]`, recorded as PyTorch records it.
 
-    Plain indexing (ints, slices, None, ...) becomes one Select, Slice or Unsqueeze node per
-    dimension, as in PyTorch's graph; lists, tensors and masks become one Index node.
+    Plain indices (ints, slices, None, ...) come first, one Select, Slice or Unsqueeze node
+    per dimension, as in PyTorch's graph; what remains (lists, tensors, masks) then becomes
+    one Index node.
     """
     key = key if isinstance(key, tuple) else (key,)
-    basic = all(k is None or k is Ellipsis or isinstance(k, (int, np.integer, slice)) for k in key)
-    if not basic:
-        return sh.Index.apply(tensor, key=_numpy_key(key))
-    # Expand "..." into as many full slices as it stands for.
+    # A 0-d integer tensor indexes like the int it holds.
+    key = tuple(int(k) if _is_integer_scalar_tensor(k) else k for k in key)
     used = sum(1 for k in key if k is not None and k is not Ellipsis)
     if used > tensor.ndim:
         raise IndexError(f"too many indices for tensor of dimension {tensor.ndim}")
-    if Ellipsis in key:
-        at = key.index(Ellipsis)
+    only_one_full_slice = len(key) == 1 and isinstance(key[0], slice) and key[0] == slice(None)
+    # (Tensors in `key` compare element-wise, so look for "..." by identity.)
+    ellipsis_at = [i for i, k in enumerate(key) if k is Ellipsis]
+    if ellipsis_at:
+        # Expand "..." into as many full slices as it stands for.
+        at = ellipsis_at[0]
         key = key[:at] + (slice(None),) * (tensor.ndim - used) + key[at + 1 :]
-    result, dim = tensor, 0
+    result, dim, advanced = tensor, 0, []
     for k in key:
         if k is None:
             result = sh.Unsqueeze.apply(result, dim=dim)
+            advanced.append(slice(None))
             dim += 1
         elif isinstance(k, slice):
-            if k != slice(None):
+            if k != slice(None) or only_one_full_slice:  # x[:] is a Slice node in PyTorch
                 result = sh.Slice.apply(result, dim=dim, index=k)
+            advanced.append(slice(None))
             dim += 1
-        else:
+        elif isinstance(k, (int, np.integer)) and not isinstance(k, bool):
             size = result.shape[dim]
             if not -size <= k < size:
                 raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {size}")
             result = sh.Select.apply(result, dim=dim, index=int(k))
+        else:
+            advanced.append(_numpy_key(k))
+            dim += 1
+    if any(not isinstance(k, slice) for k in advanced):
+        return sh.Index.apply(result, key=tuple(advanced))
     if result is tensor:
-        # x[:] or x[...] is still a new tensor (a view) in PyTorch.
-        result = sh.Slice.apply(tensor, dim=0, index=slice(None)) if tensor.ndim else tensor
+        # x[...] or x[:, :] is still a new tensor (an alias) in PyTorch.
+        result = sh.Alias.apply(tensor)
     return result
 
 
+def _is_integer_scalar_tensor(k):
+    return isinstance(k, Tensor) and k.ndim == 0 and k.dtype in (
+        dtypes.int64, dtypes.int32, dtypes.int16, dtypes.int8, dtypes.uint8
+    )
+
+
 def matmul(a, b):
-    """`a @ b` with PyTorch's choice of kernel for the operands' ranks."""
+    """`a @ b`, decomposed by rank in ops/matmul.py."""
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         raise TypeError("matmul(): argument 'other' must be Tensor")
-    a, b = a._promoted(b)
-    if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
-        )
-    if a.ndim == 1 and b.ndim == 1:
-        if a.shape[0] != b.shape[0]:
-            raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
-                f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
-                "elements respectively"
-            )
-        return mm.Dot.apply(a, b)
-    if a.ndim == 2 and b.ndim == 1:
-        if a.shape[1] != b.shape[0]:
-            raise RuntimeError(
-                f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
-                f"vec ({b.shape[0]})"
-            )
-        return mm.Mv.apply(a, b)
-    if a.ndim == 1:
-        return matmul(a.unsqueeze(0), b).squeeze(-2)
-    if b.ndim == 1:
-        return matmul(a, b.unsqueeze(-1)).squeeze(-1)
-    if b.ndim == 2:
-        rows = int(np.prod(a.shape[:-1]))
-        if a.shape[-1] != b.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a.shape[-1]} and "
-                f"{b.shape[0]}x{b.shape[1]})"
-            )
-        if a.ndim == 2:
-            return mm.Mm.apply(a, b)
-        # A stack of matrices times one matrix: fold the stack into rows, as PyTorch does.
-        flat = mm.Mm.apply(a.reshape(-1, a.shape[-1]), b)
-        return flat.reshape(*a.shape[:-1], b.shape[1])
-    if a.shape[-1] != b.shape[-2]:
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{int(np.prod(b.shape[:-2]))}, {a.shape[-1]}] but got: "
-            f"[{int(np.prod(b.shape[:-2]))}, {b.shape[-2]}]."
-        )
-    _check_broadcastable(a.shape[:-2], b.shape[:-2])
-    return mm.Bmm.apply(a, b)
+    return mat.matmul(a, b)
 
 
 def maximum(a, b):

@@ -34,15 +34,15 @@ class Sub(Function):
 
 
 class Rsub(Function):
-    """out = b - a  (PyTorch's node for `2 - x`: "reversed subtraction")    ∂out/∂a = -1"""
+    """out = c - a for a number c (`2 - x`, "reversed subtraction")    ∂out/∂a = -1"""
 
     name_in_pytorch = "RsubBackward1"
 
-    def forward(self, a, b):
-        return b - a
+    def forward(self, a, number):
+        return np.asarray(number, dtype=a.dtype) - a
 
     def backward(self, grad):
-        return -grad, grad
+        return -grad
 
 
 class Mul(Function):
@@ -298,9 +298,10 @@ class Where(Function):
     name_in_pytorch = "WhereBackward0"
 
     def forward(self, a, b, condition):
-        self.condition = condition
+        self.save_for_backward(condition)
         return np.where(condition, a, b)
 
     def backward(self, grad):
+        (condition,) = self.saved_tensors
         zero = np.zeros((), dtype=grad.dtype)
-        return np.where(self.condition, grad, zero), np.where(self.condition, zero, grad)
+        return np.where(condition, grad, zero), np.where(condition, zero, grad)

@@ -35,13 +35,14 @@ class Sum(Function):
 
     name_in_pytorch = "SumBackward0"
 
-    def forward(self, a, dim=None, keepdim=False):
+    def forward(self, a, dim=None, keepdim=False, numpy_dtype=None):
         if dim is not None:
             self.name_in_pytorch = "SumBackward1"  # PyTorch's node for sum over given dims
         self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
         self.keepdim = keepdim
         self.input_shape = a.shape
-        return np.asarray(a.sum(axis=self.dims, keepdims=keepdim))
+        # `numpy_dtype`: sum(dtype=...) adds up in that dtype; the engine casts the gradient back.
+        return np.asarray(a.sum(axis=self.dims, keepdims=keepdim, dtype=numpy_dtype))
 
     def backward(self, grad):
         return expand_back(grad, self.input_shape, self.dims, self.keepdim)
@@ -100,17 +101,18 @@ class MaxDim(Function):
         self.keepdim = keepdim
         self.input_shape = a.shape
         if a.ndim == 0:
-            self.indices = np.zeros((), dtype=np.int64)
+            self.save_for_backward(np.zeros((), dtype=np.int64))
             return a.copy()
+        # The indices are kept with a size-1 axis at `dim`, ready for put_along_axis.
         indices = np.expand_dims(self.arg_reduce(a, axis=self.dim), self.dim)
+        self.save_for_backward(indices)  # saved, as in PyTorch: a second backward needs them
         values = np.take_along_axis(a, indices, axis=self.dim)
-        self.indices = indices if keepdim else np.squeeze(indices, self.dim)
         return values if keepdim else np.squeeze(values, self.dim)
 
     def backward(self, grad):
+        (indices,) = self.saved_tensors
         if len(self.input_shape) == 0:
             return grad
-        indices = self.indices if self.keepdim else np.expand_dims(self.indices, self.dim)
         grad = grad if self.keepdim else np.expand_dims(grad, self.dim)
         out = np.zeros(self.input_shape, dtype=grad.dtype)
         np.put_along_axis(out, indices, grad, axis=self.dim)

@@ -20,6 +20,31 @@ class View(Function):
         return grad.reshape(self.input_shape)
 
 
+class ReshapeAlias(View):
+    """`reshape` of a strided view that needs no copy (e.g. a column `m[:, 0]`); as View"""
+
+    name_in_pytorch = "ReshapeAliasBackward0"
+
+
+class UnsafeView(View):
+    """`reshape` of a freshly copied (or computed) array: PyTorch names this node differently
+    from View because nothing else can see the memory; the derivative is View's"""
+
+    name_in_pytorch = "UnsafeViewBackward0"
+
+
+class Alias(Function):
+    """out = a, as a new tensor (`x[...]`)    ∂out/∂a = 1"""
+
+    name_in_pytorch = "AliasBackward0"
+
+    def forward(self, a):
+        return a.view()
+
+    def backward(self, grad):
+        return grad
+
+
 class Transpose(Function):
     """out = a with dims d0 and d1 swapped    ∂loss/∂a = grad with them swapped back"""
 
@@ -75,10 +100,11 @@ class Squeeze(Function):
     """out = a without dims of size 1    ∂loss/∂a = grad reshaped back"""
 
     name_in_pytorch = "SqueezeBackward0"
+    name_with_dim = "SqueezeBackward1"  # PyTorch's node when a dim is given
 
     def forward(self, a, dim=None):
         if dim is not None:
-            self.name_in_pytorch = "SqueezeBackward1"  # PyTorch's node when a dim is given
+            self.name_in_pytorch = self.name_with_dim
         self.input_shape = a.shape
         if dim is None:
             return np.squeeze(a)
@@ -87,6 +113,12 @@ class Squeeze(Function):
 
     def backward(self, grad):
         return grad.reshape(self.input_shape)
+
+
+class SqueezeInplace(Squeeze):
+    """The in-place squeeze_ that `vector @ matrix` ends with; derivative as Squeeze"""
+
+    name_in_pytorch = name_with_dim = "SqueezeBackward4"
 
 
 class Expand(Function):
@@ -106,8 +138,10 @@ class Clone(Function):
 
     name_in_pytorch = "CloneBackward0"
 
-    def forward(self, a):
-        return a.copy()
+    def forward(self, a, order="K"):
+        # order "K" keeps the memory layout (x.clone()); "C" lays it out row by row
+        # (x.contiguous(), and reshape when it must copy), as PyTorch does.
+        return np.array(a, order=order, copy=True)
 
     def backward(self, grad):
         return grad
@@ -157,12 +191,13 @@ class Index(Function):
 
     def forward(self, a, key):
         self.input_shape = a.shape
-        self.key = key
+        self.save_for_backward(key)  # PyTorch saves the indices (a second backward needs them)
         return a[key]
 
     def backward(self, grad):
+        (key,) = self.saved_tensors
         out = np.zeros(self.input_shape, dtype=grad.dtype)
-        np.add.at(out, self.key, grad)  # add, not assign: an index may appear twice
+        np.add.at(out, key, grad)  # add, not assign: an index may appear twice
         return out
 
 
