@@ -33,6 +33,7 @@ OUTPUT_COLOR = "darkolivegreen1"
 NODE_COLOR = "lightgrey"
 MODULE_COLOR = "lightyellow"
 DPI = 110  # PNG resolution: labels read well at a notebook's width
+MAX_HEIGHT_SHOWN = 900  # pixels; taller graphs are shown smaller in a notebook
 MAX_NUMBERS_SHOWN = 8  # larger tensors show their norm instead of every number
 
 INSTALL_HELP = (
@@ -58,7 +59,12 @@ class Graph(graphviz.Digraph):
     learner has not re-run, and nbval ignores PNG (SVG text changes with Graphviz's version).
     """
 
-    _jupyter_mimetype = "image/png"
+    boxes = 0  # counted by draw_graph, for the repr
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **_):
+        """What Jupyter shows: the PNG, at a size that fits the screen (see png_size)."""
+        png = self.pipe(format="png")
+        return {"image/png": png}, {"image/png": png_size(png)}
 
     def pipe(self, *args, **kwargs):
         try:
@@ -72,11 +78,19 @@ class Graph(graphviz.Digraph):
         except graphviz.ExecutableNotFound as error:
             raise GraphvizNotFound() from error
 
-    boxes = 0  # counted by draw_graph, for the repr
-
     def __repr__(self):
         # No memory address, so a notebook's text output is the same every run.
         return f"<autograd_lesson.viz.Graph with {self.boxes} boxes>"
+
+
+def png_size(png):
+    """{"width", "height"} to display a PNG at: its own size, scaled down if taller than
+    MAX_HEIGHT_SHOWN (a collapsed ResNet-18 then fits a screen; the PNG keeps its full
+    resolution, so zooming in stays sharp)."""
+    width = int.from_bytes(png[16:20], "big")  # the PNG header stores width, then height
+    height = int.from_bytes(png[20:24], "big")
+    scale = min(1.0, MAX_HEIGHT_SHOWN / height)
+    return {"width": round(width * scale), "height": round(height * scale)}
 
 
 def show(graph):
@@ -84,9 +98,10 @@ def show(graph):
     from IPython.display import Image
 
     try:
-        return Image(graph.pipe(format="png"))
+        png = graph.pipe(format="png")
     except graphviz.ExecutableNotFound as error:
         raise GraphvizNotFound() from error
+    return Image(png, **png_size(png))
 
 
 def draw_graph(
@@ -222,27 +237,30 @@ def _html_label(title, lines):
 
 def _legend(kinds):
     colours = [
-        (LEAF_COLOR, "blue: leaf tensors (they receive .grad)"),
-        (NODE_COLOR, "grey: backward nodes (grad_fn)"),
-        (MODULE_COLOR, "yellow: modules (all the nodes one module made)"),
+        (LEAF_COLOR, "blue: leaves (they receive .grad)"),
+        (NODE_COLOR, "grey: backward nodes"),
+        (MODULE_COLOR, "yellow: modules"),
         (OUTPUT_COLOR, "green: the tensor drawn"),
     ]
+    key = ",  ".join(text for colour, text in colours if colour in kinds)
     return (
-        "Arrows point forward, from inputs to output; backward() sends gradients against them.\\n"
-        + ",  ".join(text for colour, text in colours if colour in kinds)
+        "Arrows point forward, from inputs to output;\\nbackward() sends gradients against them.\\n"
+        + key
     )
 
 
 def _module_label(model, name, call, drawn_modules):
+    """One line per module, e.g. "layer1.0  BasicBlock, 73,984 parameters", so that a
+    ResNet-18's 14 modules stack to about one screen's height."""
     module = dict(model.named_modules())[name]
     count = sum(p.numel() for p in module.parameters())
     title = name if call == 1 else f"{name} (call {call})"
-    lines = [f"{type(module).__name__}, {count:,} parameters"]
+    text = f"<b>{html.escape(title)}</b>  {type(module).__name__}, {count:,} parameters"
     if any(other.startswith(name + ".") for other in drawn_modules):
         # Its submodules have boxes of their own: this box holds only what the module's own
         # forward does between them (an addition, say).
-        lines.append("(only the ops between its submodules)")
-    return _html_label(title, lines)
+        text += "<br/>(only the ops between its submodules)"
+    return f"<{text}>"
 
 
 # ---------------------------------------------------------------------- modules
@@ -276,7 +294,10 @@ def trace_modules(model, *inputs):
     def after(module, args, output):
         made_here = _reachable([output]) - inputs_graph.pop()
         for node in made_here:
-            _made_by.setdefault(node, tuple(running))  # an inner module's record stays
+            # AccumulateGrad nodes are skipped: a parameter keeps one for all its graphs, so
+            # a record would claim it in forward passes that were not traced.
+            if not isinstance(node, AccumulateGrad):
+                _made_by.setdefault(node, tuple(running))  # an inner module's record stays
         running.pop()
 
     handles = []
@@ -312,7 +333,8 @@ def _module_owner(tensor, model, depth):
     if model is None:
         raise ValueError('collapse="module" needs the model: draw_graph(..., model=model)')
     owner = {}
-    for node in _reachable([tensor]):
+    # In topological order, so that a parameter shared by two modules always goes to the same box.
+    for node in topological_order([tensor.grad_fn]) if tensor.grad_fn else []:
         calls = _made_by.get(node)
         if calls:
             owner[node] = calls[min(depth, len(calls)) - 1]
@@ -321,7 +343,21 @@ def _module_owner(tensor, model, depth):
             "No node of this graph was recorded by a module. Run the forward pass as "
             "`prediction = trace_modules(model, data)` instead of `model(data)`, then draw."
         )
+    # A parameter goes into the box of the module that used it.
+    parameters = {id(p) for p in model.parameters()}
+    for node, box in list(owner.items()):
+        for child, _ in node.next_functions:
+            if isinstance(child, AccumulateGrad) and id(child.variable) in parameters:
+                owner.setdefault(child, box)
     return owner
 
 
-__all__ = ["Graph", "GraphvizNotFound", "draw_graph", "format_numbers", "show", "trace_modules"]
+__all__ = [
+    "Graph",
+    "GraphvizNotFound",
+    "draw_graph",
+    "format_numbers",
+    "png_size",
+    "show",
+    "trace_modules",
+]

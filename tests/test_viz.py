@@ -8,11 +8,15 @@ import graphviz
 import pytest
 
 import autograd_lesson as torch
+from autograd_lesson import nn
+from autograd_lesson.models import resnet18
 from autograd_lesson.viz import (
     GraphvizNotFound,
     draw_graph,
     format_numbers,
+    png_size,
     show,
+    trace_modules,
 )
 
 needs_dot = pytest.mark.skipif(
@@ -193,11 +197,22 @@ def test_png_rendering():
     image = show(graph)
     assert image.data.startswith(b"\x89PNG")
     assert repr(image).startswith("<IPython.core.display.Image object>")
-    # Shown by Jupyter as PNG only: nbval ignores PNG, and the text has no memory address.
-    bundle = graph._repr_mimebundle_()
-    assert list(bundle) == ["image/png"]
-    assert bundle["image/png"].startswith(b"\x89PNG")
-    assert repr(graph) == "<autograd_lesson.viz.Graph with 9 boxes>"
+    # Jupyter shows the PNG (nbval ignores PNG) and a text repr without a memory address.
+    from IPython.core.formatters import DisplayFormatter
+
+    data, metadata = DisplayFormatter().format(graph)
+    assert sorted(data) == ["image/png", "text/plain"]
+    assert data["image/png"].startswith(b"\x89PNG")
+    assert data["text/plain"] == "<autograd_lesson.viz.Graph with 9 boxes>"
+    assert metadata["image/png"] == png_size(data["image/png"])
+
+
+def test_tall_graphs_are_shown_smaller():
+    header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+    small = header + (400).to_bytes(4, "big") + (300).to_bytes(4, "big")
+    tall = header + (1000).to_bytes(4, "big") + (1800).to_bytes(4, "big")
+    assert png_size(small) == {"width": 400, "height": 300}
+    assert png_size(tall) == {"width": 500, "height": 900}
 
 
 def test_without_dot_rendering_says_how_to_install_and_source_still_works(monkeypatch):
@@ -214,3 +229,88 @@ def test_without_dot_rendering_says_how_to_install_and_source_still_works(monkey
         assert "conda install -c conda-forge graphviz python-graphviz" in message
         # Code that catches graphviz's own error still catches this one.
         assert isinstance(error.value, graphviz.ExecutableNotFound)
+
+
+# ---------------------------------------------------------------------- modules
+
+
+def small_model():
+    """Linear → Residual(Linear, ReLU used twice) → Linear, and a loss traced through it."""
+
+    class Residual(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(3, 3)
+            self.relu = nn.ReLU()
+
+        def forward(self, x):
+            return self.relu(self.relu(self.fc(x)) + x)
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), Residual(), nn.Linear(3, 1))
+    x = torch.randn(4, 2)
+    return model, x
+
+
+def test_collapse_draws_one_box_per_module():
+    model, x = small_model()
+    loss = trace_modules(model, x).sum()
+    graph = draw_graph(loss, collapse="module", model=model, depth=1, legend=False)
+    assert graph.source == HEADER + (
+        "\t0 [label=SumBackward0 fillcolor=lightgrey]\n"
+        "\t1 [label=<<b>output</b><br/>scalar> fillcolor=darkolivegreen1]\n"
+        "\t2 [label=<<b>2</b>  Linear, 4 parameters> fillcolor=lightyellow]\n"
+        "\t3 [label=<<b>1</b>  Residual, 12 parameters> fillcolor=lightyellow]\n"
+        "\t4 [label=<<b>0</b>  Linear, 9 parameters> fillcolor=lightyellow]\n"
+        "\t0 -> 1\n\t2 -> 0\n\t3 -> 2\n\t4 -> 3\n}\n"
+    )
+
+
+def test_collapse_depth_two_opens_nested_modules_and_counts_calls():
+    model, x = small_model()
+    loss = trace_modules(model, x).sum()
+    edges = labelled_edges(draw_graph(loss, collapse="module", model=model, depth=2))
+    fc = "<<b>1.fc</b>  Linear, 12 parameters>"
+    relu1 = "<<b>1.relu</b>  ReLU, 0 parameters>"
+    relu2 = "<<b>1.relu (call 2)</b>  ReLU, 0 parameters>"
+    residual = "<<b>1</b>  Residual, 12 parameters<br/>(only the ops between its submodules)>"
+    first = "<<b>0</b>  Linear, 9 parameters>"
+    # The addition of the skip connection stays in the Residual box itself.
+    assert set(edges) >= {(first, fc), (fc, relu1), (relu1, residual), (first, residual)}
+    assert (residual, relu2) in edges
+
+
+def test_trace_modules_returns_the_output_and_records_only_its_own_call():
+    model, x = small_model()
+    traced = trace_modules(model, x)
+    assert torch.equal(traced, model(x))
+    # A forward pass that was not traced cannot be collapsed, and the error says what to do.
+    with pytest.raises(ValueError, match="trace_modules"):
+        draw_graph(model(x).sum(), collapse="module", model=model)
+
+
+def test_resnet18_collapses_to_its_blocks():
+    torch.manual_seed(0)
+    model = resnet18()
+    prediction = trace_modules(model, torch.rand(1, 3, 64, 64))
+    graph = draw_graph(prediction, collapse="module", model=model)
+    boxes = [line.split("<b>")[1].split("</b>")[0] for line in graph.body if "<b>" in line]
+    assert boxes == [
+        "fc",
+        "output",
+        "avgpool",
+        "layer4.1",
+        "layer4.0",
+        "layer3.1",
+        "layer3.0",
+        "layer2.1",
+        "layer2.0",
+        "layer1.1",
+        "layer1.0",
+        "maxpool",
+        "relu",
+        "bn1",
+        "conv1",
+    ]
+    assert "<<b>layer1.0</b>  BasicBlock, 73,984 parameters>" in graph.source
+    assert "ViewBackward0" in graph.source  # torch.flatten in ResNet's own forward stays visible
