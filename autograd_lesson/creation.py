@@ -43,7 +43,11 @@ def _unwrap(data):
 
 def tensor(data, dtype=None, requires_grad=False, device=None):
     """A new leaf tensor holding a copy of `data`."""
-    return Tensor(np.array(_infer_array(data, dtype), copy=True), requires_grad=requires_grad)
+    array = np.array(_infer_array(data, dtype), copy=True)
+    if requires_grad and array.dtype.kind not in "f":
+        # PyTorch words this check differently here than in requires_grad_().
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return Tensor(array, requires_grad=requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):

@@ -11,7 +11,8 @@ exactly once with its gradient complete.
 
 import numpy as np
 
-from .function import FREED_GRAPH_MESSAGE, AccumulateGrad, Function, unbroadcast
+from .broadcasting import unbroadcast
+from .function import FREED_GRAPH_MESSAGE, AccumulateGrad, Function
 
 
 def topological_order(roots):

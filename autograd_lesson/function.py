@@ -128,23 +128,3 @@ class AccumulateGrad(Node):
         else:
             # In place, as PyTorch does: a reference to `leaf.grad` sees the sum.
             leaf.grad._data += grad
-
-
-def unbroadcast(grad, shape):
-    """Sum `grad` back to `shape`: the one place where broadcasting is undone.
-
-    If x of shape (3,) was broadcast to (2, 3) in the forward pass, each x[j] was used
-    twice, so its gradient is the sum of the two gradients that arrive for it.
-    """
-    grad = np.asarray(grad)
-    if grad.shape == tuple(shape):
-        return grad
-    # Dimensions that broadcasting added in front.
-    extra = grad.ndim - len(shape)
-    if extra > 0:
-        grad = grad.sum(axis=tuple(range(extra)))
-    # Dimensions of size 1 that broadcasting stretched.
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
-    return grad.reshape(shape)

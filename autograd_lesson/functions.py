@@ -6,9 +6,10 @@
 import numpy as np
 
 from . import dtypes
+from .broadcasting import check_broadcastable
 from .ops import elementwise as ew
 from .ops import shape as sh
-from .tensor import Tensor, _check_broadcastable, _wrap_dim, matmul, maximum
+from .tensor import Tensor, _wrap_dim, matmul, maximum
 
 
 def _method(name):
@@ -95,8 +96,8 @@ def _common_dtype(tensors):
 def where(condition, input, other):  # noqa: A002 - PyTorch's argument names
     """Pick from `input` where `condition` is True, else from `other`."""
     a, b = input._binary(other) if isinstance(input, Tensor) else other._binary(input)[::-1]
-    _check_broadcastable(condition.shape, a.shape)
-    _check_broadcastable(condition.shape, b.shape)
+    check_broadcastable(condition.shape, a.shape)
+    check_broadcastable(condition.shape, b.shape)
     # The output takes the broadcast shape; the engine sums each gradient back to its input.
     return ew.Where.apply(a, b, condition=condition._data)
 

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from . import dtypes, grad_mode, printing
+from .broadcasting import check_broadcastable
 from .engine import run_backward
 from .function import AccumulateGrad
 from .ops import elementwise as ew
@@ -133,8 +134,9 @@ class Tensor:
     def grad(self, value):
         if value is not None and tuple(value.shape) != tuple(self.shape):
             raise RuntimeError(
-                f"assigned grad has data of a different size: {list(value.shape)} "
-                f"vs. {list(self.shape)}"
+                f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                "the same size"
             )
         self._grad = value
 
@@ -350,7 +352,7 @@ class Tensor:
     def _binary(self, other):
         """Operands of an element-wise op: promoted, and checked to broadcast together."""
         a, b = self._promoted(other)
-        _check_broadcastable(a.shape, b.shape)
+        check_broadcastable(a.shape, b.shape)
         return a, b
 
     def _float_promoted(self, other):
@@ -661,7 +663,7 @@ class Tensor:
         # -1 keeps a dimension's size, as in PyTorch.
         lead = len(shape) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-        _check_broadcastable(self.shape, shape, expanding=True)
+        check_broadcastable(self.shape, shape, expanding=True)
         return sh.Expand.apply(self, shape=shape)
 
     def expand_as(self, other):
@@ -671,12 +673,16 @@ class Tensor:
         return index(self, key)
 
     # ------------------------------------------------------------------ in-place updates
-    def _check_inplace(self):
-        """In-place changes would corrupt what the graph saved; refuse them where PyTorch does."""
+    def _check_inplace(self, through_view=False):
+        """In-place changes would corrupt what the graph saved; refuse them where PyTorch does.
+
+        `through_view`: x[0] = 5 writes through a view of x, and PyTorch's message says so.
+        """
         if grad_mode.is_grad_enabled() and self.requires_grad:
             if self.is_leaf:
                 raise RuntimeError(
-                    "a leaf Variable that requires grad is being used in an in-place operation."
+                    f"a {'view of a ' if through_view else ''}leaf Variable that requires grad "
+                    "is being used in an in-place operation."
                 )
             raise RuntimeError(
                 "autograd_lesson does not record in-place operations on tensors inside a graph; "
@@ -689,7 +695,7 @@ class Tensor:
         return self
 
     def __setitem__(self, key, value):
-        self._check_inplace()
+        self._check_inplace(through_view=True)
         value = value._data if isinstance(value, Tensor) else value
         self._data[_numpy_key(key)] = value
 
@@ -717,7 +723,7 @@ class Tensor:
 
     def copy_(self, source):
         source = source._data if isinstance(source, Tensor) else np.asarray(source)
-        _check_broadcastable(source.shape, self.shape, expanding=True)
+        check_broadcastable(source.shape, self.shape, expanding=True)
         return self._inplace(source)
 
     def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
@@ -803,24 +809,6 @@ def _view_without_copy(array, shape):
         return np.reshape(array, shape, copy=False)
     except ValueError:
         return None
-
-
-def _check_broadcastable(shape_a, shape_b, expanding=False):
-    """Raise PyTorch's error when two shapes do not broadcast together."""
-    for i in range(1, min(len(shape_a), len(shape_b)) + 1):
-        a, b = shape_a[-i], shape_b[-i]
-        if a != b and a != 1 and not (b == 1 and not expanding):
-            if expanding:
-                raise RuntimeError(
-                    f"The expanded size of the tensor ({b}) must match the existing size ({a}) "
-                    f"at non-singleton dimension {len(shape_b) - i}.  Target sizes: "
-                    f"{list(shape_b)}.  Tensor sizes: {list(shape_a)}"
-                )
-            dim = max(len(shape_a), len(shape_b)) - i
-            raise RuntimeError(
-                f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
-                f"non-singleton dimension {dim}"
-            )
 
 
 def _numpy_key(key):

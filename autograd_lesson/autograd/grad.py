@@ -36,7 +36,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, allow_unused=Fal
         roots.append(out._node_for_backward())
         seeds.append(v.astype(out._data.dtype, copy=False))
 
-    for i, x in enumerate(inputs):
+    for x in inputs:
         if not x.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     targets = [x._node_for_backward() for x in inputs]

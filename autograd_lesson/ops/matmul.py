@@ -4,6 +4,7 @@ vector·vector is `dot`, matrix·vector `mv`, matrix·matrix `mm`, stacks of mat
 
 import numpy as np
 
+from ..broadcasting import broadcast_shape
 from ..function import Function
 from .shape import SqueezeInplace, UnsafeView
 
@@ -130,7 +131,7 @@ def _fold_rows(a, b):
 
 def _batched(a, b):
     """Broadcast the batch dimensions, flatten them into one, run bmm, unflatten."""
-    batch = np.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
+    batch = broadcast_shape(a.shape[:-2], b.shape[:-2])
     count = int(np.prod(batch, dtype=np.int64))
     (n, k), (k2, p) = a.shape[-2:], b.shape[-2:]
     a3 = a.expand(*batch, n, k).reshape(count, n, k)
