@@ -132,7 +132,7 @@ def draw_graph(
     drawn_modules = {name for name, _ in owner.values()}
 
     graph = Graph(
-        graph_attr={"dpi": str(DPI), "rankdir": "TB", "ranksep": "0.3", "nodesep": "0.25"},
+        graph_attr={"dpi": str(DPI), "rankdir": "TB", "ranksep": "0.2", "nodesep": "0.25"},
         node_attr={
             "shape": "box",
             "style": "filled,rounded",
@@ -209,7 +209,7 @@ def format_numbers(array):
         rows = [format_numbers(row) for row in array]
         return "[" + ",\n ".join(rows) + "]"
     text = np.array2string(
-        array, separator=", ", formatter={"all": lambda x: f"{x:.4g}"}, max_line_width=1000
+        array, separator=", ", formatter={"float_kind": lambda x: f"{x:.4g}"}, max_line_width=1000
     )
     return " ".join(text.split())  # one line, single spaces
 

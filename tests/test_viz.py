@@ -26,7 +26,7 @@ needs_dot = pytest.mark.skipif(
 
 HEADER = """\
 digraph {
-\tgraph [dpi=110 nodesep=0.25 rankdir=TB ranksep=0.3]
+\tgraph [dpi=110 nodesep=0.25 rankdir=TB ranksep=0.2]
 \tnode [fontname="DejaVu Sans" fontsize=12 height=0.3 shape=box style="filled,rounded"]
 \tedge [arrowsize=0.7]
 """
