@@ -101,4 +101,7 @@ from .tensor import Size, Tensor, device
 # isort: split
 from . import nn  # after the Tensor it builds on
 
+# isort: split
+from . import models  # after nn, which it is built from
+
 __version__ = "0.1.0"

@@ -1,0 +1,382 @@
+"""models.resnet18: torchvision's architecture, names, initialisation and weights API,
+and the safe .npz weights loader with its errors."""
+
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import autograd_lesson as lesson
+from autograd_lesson import nn
+from autograd_lesson.models import (
+    ResNet18_Weights,
+    WeightsFileError,
+    WeightsNotFoundError,
+    export_weights,
+    resnet18,
+)
+from autograd_lesson.models import weights as weights_module
+
+GOLDEN_DIR = Path(__file__).parent / "golden"
+
+
+def load_recorder():
+    spec = importlib.util.spec_from_file_location("record_resnet", GOLDEN_DIR / "record_resnet.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+recorder = load_recorder()
+GOLDEN = json.loads((GOLDEN_DIR / "resnet18_step.json").read_text())
+
+
+@pytest.fixture
+def torch():
+    """The PyTorch oracle, or a skip that says how to install it."""
+    return pytest.importorskip(
+        "torch", reason="PyTorch oracle not installed (pip install torch==2.13.0)"
+    )
+
+
+@pytest.fixture(scope="module")
+def model():
+    lesson.manual_seed(0)
+    return resnet18()
+
+
+# ---------------------------------------------------------------------- architecture
+
+
+def test_state_dict_names_and_shapes_are_torchvisions(model):
+    ours = [(name, tuple(value.shape)) for name, value in model.state_dict().items()]
+    assert ours == recorder.resnet18_state_dict_shapes()
+    assert len(ours) == 122
+
+
+def test_parameter_count(model):
+    assert sum(p.numel() for p in model.parameters()) == 11_689_512
+    assert len(list(model.parameters())) == 62
+    assert ResNet18_Weights.DEFAULT.meta["num_params"] == 11_689_512
+
+
+def test_repr_is_torchvisions(model):
+    """The golden repr was printed by torch 2.13 for the same structure of torch.nn modules."""
+    assert repr(model) == GOLDEN["repr"]
+
+
+def test_num_classes_replaces_the_head():
+    small = resnet18(num_classes=10)
+    assert small.fc.weight.shape == (10, 512)
+    assert small(lesson.rand(2, 3, 32, 32)).shape == (2, 10)
+
+
+def test_forward_shape_and_graph(model):
+    prediction = model(lesson.rand(1, 3, 64, 64))
+    assert prediction.shape == (1, 1000)
+    assert prediction.grad_fn.name() == "AddmmBackward0"
+
+
+def test_initialisation_is_torchvisions():
+    lesson.manual_seed(1)
+    model = resnet18()  # fresh: a forward pass in training mode changes the running stats
+    for name, module in model.named_modules():
+        if isinstance(module, nn.Conv2d):
+            weight = module.weight.detach().numpy()
+            fan_out = weight.shape[0] * weight.shape[2] * weight.shape[3]
+            expected_std = np.sqrt(2.0 / fan_out)  # kaiming_normal_, mode="fan_out", relu
+            assert abs(weight.mean()) < 4 * expected_std / np.sqrt(weight.size), name
+            assert weight.std() == pytest.approx(
+                expected_std, rel=0.15 if weight.size < 20_000 else 0.02
+            )
+        elif isinstance(module, nn.BatchNorm2d):
+            assert np.all(module.weight.detach().numpy() == 1), name
+            assert np.all(module.bias.detach().numpy() == 0), name
+            assert np.all(module.running_mean.numpy() == 0)
+            assert np.all(module.running_var.numpy() == 1)
+    bound = 1 / np.sqrt(512)  # Linear's default: uniform(-1/sqrt(fan_in), 1/sqrt(fan_in))
+    fc_weight = model.fc.weight.detach().numpy()
+    assert np.abs(fc_weight).max() <= bound and np.abs(fc_weight).max() > 0.95 * bound
+    assert np.abs(model.fc.bias.detach().numpy()).max() <= bound
+
+
+def test_same_seed_same_model_every_run():
+    lesson.manual_seed(123)
+    first = resnet18().state_dict()
+    lesson.manual_seed(123)
+    second = resnet18().state_dict()
+    lesson.manual_seed(124)
+    other = resnet18().state_dict()
+    for name in first:
+        np.testing.assert_array_equal(first[name].numpy(), second[name].numpy())
+    assert not np.array_equal(first["conv1.weight"].numpy(), other["conv1.weight"].numpy())
+
+
+def test_same_seed_same_model_in_a_fresh_process():
+    """Reproducible across runs, not only within one: a new interpreter draws the same."""
+    import subprocess
+    import sys
+
+    code = (
+        "import autograd_lesson as t; from autograd_lesson.models import resnet18; "
+        "t.manual_seed(5); m = resnet18(); "
+        "print(float(m.conv1.weight.detach().numpy().astype('float64').sum()))"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True) for _ in "ab"
+    ]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout
+    lesson.manual_seed(5)
+    assert float(resnet18().conv1.weight.detach().numpy().astype("float64").sum()) == float(
+        runs[0].stdout
+    )
+
+
+def test_the_seed_lesson_runs():
+    """The notes' code, with `import autograd_lesson as torch` and our resnet18."""
+    torch = lesson
+    model = resnet18()
+    data = torch.rand(1, 3, 64, 64)
+    labels = torch.rand(1, 1000)
+    prediction = model(data)
+    loss = (prediction - labels).sum()
+    loss.backward()
+    optim = torch.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
+    before = model.conv1.weight.detach().numpy().copy()
+    optim.step()
+    after = model.conv1.weight.detach().numpy()
+    np.testing.assert_allclose(after, before - 1e-2 * model.conv1.weight.grad.numpy(), rtol=1e-6)
+
+
+def test_frozen_backbone_with_new_head():
+    """Fine-tuning as in the notes: freeze everything, replace fc, only fc learns."""
+    model = resnet18()
+    for param in model.parameters():
+        param.requires_grad = False
+    model.fc = nn.Linear(512, 10)
+    optimizer = lesson.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
+    conv_before = model.conv1.weight.detach().numpy().copy()
+    fc_before = model.fc.weight.detach().numpy().copy()
+    model(lesson.rand(1, 3, 64, 64)).sum().backward()
+    optimizer.step()
+    np.testing.assert_array_equal(model.conv1.weight.detach().numpy(), conv_before)
+    assert model.conv1.weight.grad is None
+    assert not np.array_equal(model.fc.weight.detach().numpy(), fc_before)
+
+
+# ---------------------------------------------------------------------- weights enum
+
+
+def test_weights_enum():
+    assert ResNet18_Weights.DEFAULT is ResNet18_Weights.IMAGENET1K_V1
+    assert repr(ResNet18_Weights.DEFAULT) == "ResNet18_Weights.IMAGENET1K_V1"
+    assert [w.name for w in ResNet18_Weights] == ["IMAGENET1K_V1"]
+    assert (
+        ResNet18_Weights.DEFAULT.url == "https://download.pytorch.org/models/resnet18-f37072fd.pth"
+    )
+    assert ResNet18_Weights.verify("DEFAULT") is ResNet18_Weights.IMAGENET1K_V1
+    assert ResNet18_Weights.verify("IMAGENET1K_V1") is ResNet18_Weights.IMAGENET1K_V1
+    assert ResNet18_Weights.verify(None) is None
+    with pytest.raises(ValueError, match="Unknown value 'IMAGENET1K_V9' for ResNet18_Weights."):
+        ResNet18_Weights.verify("IMAGENET1K_V9")
+
+
+def test_categories_are_torchvisions():
+    categories = ResNet18_Weights.DEFAULT.meta["categories"]
+    assert len(categories) == 1000 and len(set(categories)) == 1000
+    assert categories[:3] == ["tench", "goldfish", "great white shark"]
+    assert categories[134] == "crane bird" and categories[517] == "crane"
+    assert categories[281] == "tabby" and categories[285] == "Egyptian cat"
+    assert categories[639] == "maillot tank suit"
+    assert categories[-1] == "toilet tissue"
+
+
+def test_num_classes_must_be_1000_with_weights():
+    with pytest.raises(ValueError, match="'num_classes' expected value 1000 but got 10"):
+        resnet18(weights=ResNet18_Weights.DEFAULT, num_classes=10)
+
+
+# ---------------------------------------------------------------------- weights files
+
+
+@pytest.fixture(scope="module")
+def seeded_arrays():
+    """A state_dict of a seeded model, as the arrays a weights file would hold."""
+    lesson.manual_seed(42)
+    source = resnet18()
+    source.eval()
+    return {name: value.numpy().copy() for name, value in source.state_dict().items()}
+
+
+@pytest.fixture(scope="module")
+def weights_file(tmp_path_factory, seeded_arrays):
+    path = tmp_path_factory.mktemp("weights") / "resnet18-f37072fd.npz"
+    np.savez(path, **seeded_arrays)
+    return path
+
+
+def assert_state_equals(model, arrays):
+    state = model.state_dict()
+    assert list(state) == list(arrays)
+    for name, value in state.items():
+        np.testing.assert_array_equal(value.numpy(), arrays[name], err_msg=name)
+
+
+def test_load_weights_from_a_path(weights_file, seeded_arrays):
+    lesson.manual_seed(0)  # a different random model: loading must replace every number
+    model = resnet18(weights=ResNet18_Weights.DEFAULT, weights_path=weights_file)
+    assert_state_equals(model, seeded_arrays)
+
+
+def test_loaded_model_computes_what_the_source_computed(weights_file):
+    lesson.manual_seed(42)
+    source = resnet18().eval()
+    loaded = resnet18(weights="DEFAULT", weights_path=weights_file).eval()
+    data = lesson.rand(2, 3, 32, 32)
+    with lesson.no_grad():
+        np.testing.assert_array_equal(loaded(data).numpy(), source(data).numpy())
+
+
+def test_load_weights_from_environment_variable(weights_file, seeded_arrays, monkeypatch):
+    monkeypatch.setenv("AUTOGRAD_LESSON_WEIGHTS", str(weights_file))
+    assert_state_equals(resnet18(weights=ResNet18_Weights.DEFAULT), seeded_arrays)
+    monkeypatch.setenv("AUTOGRAD_LESSON_WEIGHTS", str(weights_file.parent))  # a folder
+    assert_state_equals(resnet18(weights=ResNet18_Weights.DEFAULT), seeded_arrays)
+
+
+def test_load_weights_from_cache_folder(weights_file, seeded_arrays, monkeypatch, tmp_path):
+    monkeypatch.delenv("AUTOGRAD_LESSON_WEIGHTS", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    cache = tmp_path / ".cache" / "autograd_lesson"
+    cache.mkdir(parents=True)
+    os.symlink(weights_file, cache / "resnet18-f37072fd.npz")
+    assert_state_equals(resnet18(weights=ResNet18_Weights.DEFAULT), seeded_arrays)
+
+
+def test_missing_file_says_how_to_make_one(monkeypatch, tmp_path):
+    monkeypatch.delenv("AUTOGRAD_LESSON_WEIGHTS", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(WeightsNotFoundError) as error:
+        resnet18(weights=ResNet18_Weights.DEFAULT)
+    assert isinstance(error.value, FileNotFoundError)
+    message = str(error.value)
+    assert str(tmp_path / ".cache" / "autograd_lesson" / "resnet18-f37072fd.npz") in message
+    assert (
+        "python -m autograd_lesson.models.export_weights resnet18 --out resnet18-f37072fd.npz"
+        in message
+    )
+    assert "torch and torchvision" in message
+    assert "AUTOGRAD_LESSON_WEIGHTS" in message and "weights_path=" in message
+
+
+def test_missing_file_at_given_path(tmp_path):
+    with pytest.raises(
+        FileNotFoundError, match="No weights file for ResNet18_Weights.IMAGENET1K_V1"
+    ):
+        resnet18(weights=ResNet18_Weights.DEFAULT, weights_path=tmp_path / "nope.npz")
+
+
+def loading_fails_and_changes_nothing(path, match):
+    """load_weights on an existing model raises, and the model keeps every number."""
+    lesson.manual_seed(3)
+    model = resnet18()
+    before = {name: value.numpy().copy() for name, value in model.state_dict().items()}
+    with pytest.raises(WeightsFileError, match=match):
+        weights_module.load_weights(model, ResNet18_Weights.DEFAULT, path)
+    assert_state_equals(model, before)
+
+
+def test_truncated_file(weights_file, tmp_path):
+    truncated = tmp_path / "truncated.npz"
+    data = weights_file.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    loading_fails_and_changes_nothing(truncated, "looks truncated")
+
+
+def test_file_cut_inside_the_last_array(weights_file, tmp_path):
+    truncated = tmp_path / "cut.npz"
+    truncated.write_bytes(weights_file.read_bytes()[:-5000])
+    loading_fails_and_changes_nothing(truncated, "truncated")
+
+
+def test_not_an_npz_file(tmp_path):
+    path = tmp_path / "notes.npz"
+    path.write_text("these are not weights")
+    loading_fails_and_changes_nothing(path, "is not a .npz file")
+
+
+def test_a_pth_file_is_refused_with_the_conversion_command(tmp_path, torch):
+    path = tmp_path / "resnet18-f37072fd.pth"
+    torch.save(torch.nn.Linear(2, 3).state_dict(), path)
+    loading_fails_and_changes_nothing(path, "looks like a PyTorch .pth file(.|\\n)*--from-pth")
+
+
+def file_with_changes(tmp_path, arrays, replace, drop=()):
+    """A weights file holding `arrays`, with some entries replaced or dropped."""
+    arrays = {name: value for name, value in arrays.items() if name not in drop}
+    arrays.update(replace)
+    path = tmp_path / "changed.npz"
+    np.savez(path, **arrays)  # numpy pickles object arrays, as a careless exporter would
+    return path
+
+
+def test_pickled_objects_are_refused(seeded_arrays, tmp_path):
+    objects = np.array([{"not": "numbers"}] * 1000, dtype=object)
+    path = file_with_changes(tmp_path, seeded_arrays, {"fc.bias": objects})
+    loading_fails_and_changes_nothing(path, "pickled Python objects")
+
+
+def test_wrong_and_missing_keys_are_listed(seeded_arrays, tmp_path):
+    renamed = {"head.weight": seeded_arrays["fc.weight"]}
+    path = file_with_changes(tmp_path, seeded_arrays, renamed, drop=["fc.weight"])
+    loading_fails_and_changes_nothing(
+        path, r"missing keys: fc\.weight(.|\n)*unexpected keys: head\.weight"
+    )
+
+
+def test_wrong_shape_is_named(seeded_arrays, tmp_path):
+    small_head = {"fc.weight": np.zeros((10, 512), np.float32), "fc.bias": np.zeros(10, np.float32)}
+    path = file_with_changes(tmp_path, seeded_arrays, small_head)
+    loading_fails_and_changes_nothing(
+        path, r"fc\.weight has shape \(10, 512\), the model expects \(1000, 512\)"
+    )
+
+
+def test_text_arrays_are_refused(seeded_arrays, tmp_path):
+    path = file_with_changes(tmp_path, seeded_arrays, {"fc.bias": np.array(["x"] * 1000)})
+    loading_fails_and_changes_nothing(path, "fc.bias has dtype <U1, not a number type")
+
+
+# ---------------------------------------------------------------------- export command
+
+
+def test_export_command_writes_a_file_that_loads_and_matches_torch(tmp_path, torch):
+    """torchvision is not installable beside torch 2.13 here, so export from a .pth holding
+    the state_dict of the same architecture built from torch.nn (what --from-pth reads)."""
+    torch.manual_seed(0)
+    source = recorder.torch_resnet18().eval()
+    pth = tmp_path / "resnet18-f37072fd.pth"
+    torch.save(source.state_dict(), pth)
+    out = tmp_path / "exported" / "resnet18-f37072fd.npz"
+    export_weights.main(["resnet18", "--from-pth", str(pth), "--out", str(out)])
+    model = resnet18(weights=ResNet18_Weights.DEFAULT, weights_path=out).eval()
+    data = np.random.default_rng(0).random((2, 3, 64, 64), dtype=np.float32)
+    with torch.no_grad():
+        expected = source(torch.from_numpy(data)).numpy()
+    with lesson.no_grad():
+        ours = model(lesson.tensor(data)).numpy()
+    assert np.linalg.norm(ours - expected) <= 1e-4 * np.linalg.norm(expected)
+    assert ours.argmax(1).tolist() == expected.argmax(1).tolist()
+
+
+def test_export_refuses_a_state_dict_that_does_not_fit(tmp_path, torch):
+    pth = tmp_path / "other.pth"
+    torch.save(torch.nn.Linear(2, 3).state_dict(), pth)
+    out = tmp_path / "never.npz"
+    with pytest.raises(WeightsFileError, match="missing keys: conv1.weight"):
+        export_weights.main(["resnet18", "--from-pth", str(pth), "--out", str(out)])
+    assert not out.exists()
