@@ -9,6 +9,8 @@ backward node (MulBackward0, ...), an AccumulateGrad node in front of every leaf
 requires grad, blue boxes for those leaves and a green box for the tensor you drew.
 Arrows point in the forward direction, from inputs to output (as in PyTorch's
 tutorial figure); `backward()` sends gradients the other way, against the arrows.
+Since it reads only what PyTorch's graph has too, `draw_graph` also draws a graph built
+by PyTorch itself, box for box the same.
 
 For a network, `collapse="module"` draws one yellow box per submodule instead of its
 dozens of nodes. Nodes do not know which module made them, so run the forward pass
@@ -175,7 +177,7 @@ def draw_graph(
     edges = [(box_for(tensor.grad_fn), box(tensor, output_label, OUTPUT_COLOR))]
     for node in topological_order([tensor.grad_fn]):
         target = box_for(node)
-        if isinstance(node, AccumulateGrad):
+        if _is_accumulate_grad(node):
             if node not in owner:  # a parameter inside a collapsed module is not drawn
                 edges.append((leaf_box(node.variable), target))
             continue
@@ -214,6 +216,12 @@ def format_numbers(array):
     return " ".join(text.split())  # one line, single spaces
 
 
+def _is_accumulate_grad(node):
+    # By what it has (`.variable`, the leaf) rather than its class, so that a graph built by
+    # PyTorch itself draws the same way (the tests compare the two drawings).
+    return hasattr(node, "variable")
+
+
 def _shape_text(t):
     return "scalar" if t.ndim == 0 else "shape " + str(list(t.shape))
 
@@ -221,10 +229,10 @@ def _shape_text(t):
 def _tensor_label(t, name, show_values, show_grads):
     lines = [_shape_text(t)]
     if show_values:
-        lines.append("data " + format_numbers(t._data))
+        lines.append("data " + format_numbers(t.detach().numpy()))
     # A non-leaf's .grad stays empty (and warns) unless it called retain_grad().
     if show_grads and (t.is_leaf or t.retains_grad):
-        lines.append("grad " + ("None" if t.grad is None else format_numbers(t.grad._data)))
+        lines.append("grad " + ("None" if t.grad is None else format_numbers(t.grad.numpy())))
     return _html_label(name, lines)
 
 

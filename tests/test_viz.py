@@ -186,6 +186,34 @@ def test_collapse_must_be_module():
         draw_graph(Q, collapse="module")
 
 
+def two_graphs(lib):
+    """Q = 3a³ - b² and a small layer, built with `lib` (PyTorch or this engine), drawn."""
+    a = lib.tensor([2.0, 3.0], requires_grad=True)
+    b = lib.tensor([6.0, 4.0], requires_grad=True)
+    Q = 3 * a**3 - b**2
+    Q.backward(gradient=lib.tensor([1.0, 1.0]))
+    w = lib.tensor([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+    bias = lib.tensor([0.1, -0.2], requires_grad=True)
+    x = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    h = (x @ w + bias).relu()
+    y = (h * h).mean() + h.sum(dim=1).tanh().sum()
+    y.backward()
+    shown = {"show_values": True, "show_grads": True}
+    return [
+        draw_graph(Q, params={"a": a, "b": b, "Q": Q}, **shown).source,
+        draw_graph(y, params={"w": w, "bias": bias}, **shown).source,
+    ]
+
+
+def test_pytorchs_own_graph_draws_exactly_the_same():
+    # draw_graph reads only what PyTorch's graph has too (grad_fn, next_functions, name(),
+    # variable), so it can draw PyTorch's graph: same boxes, names, numbers and arrows.
+    real_torch = pytest.importorskip(
+        "torch", reason="PyTorch oracle not installed (pip install torch==2.13.0)"
+    )
+    assert two_graphs(torch) == two_graphs(real_torch)
+
+
 # ---------------------------------------------------------------------- rendering
 
 
