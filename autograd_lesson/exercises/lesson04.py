@@ -4,6 +4,8 @@ import numpy as np
 
 from . import as_array, close, report
 
+NO_ANSWER = "replace None with your answer, then run the cell again."
+
 A = np.array([2.0, 3.0])
 B = np.array([6.0, 4.0])
 
@@ -36,6 +38,8 @@ def derivative_by_hand(dR_da, dR_db):  # noqa: N803 - the names of the math
 
 def weighted_gradient(answer):
     """Exercise 2: Q.backward(gradient=[1., 0.5]) puts v_i · 9a_i² into a.grad."""
+    if answer is None:
+        return report(False, "", NO_ANSWER)
     expected = np.array([1.0, 0.5]) * 9 * A**2
     if close(answer, expected):
         return report(
@@ -55,6 +59,8 @@ def weighted_gradient(answer):
 
 def accumulated_gradient(answer):
     """Exercise 3: two backward calls of Q (9a² each) and one of (a**2).sum() (2a) add up."""
+    if answer is None:
+        return report(False, "", NO_ANSWER)
     expected = 2 * 9 * A**2 + 2 * A
     if close(answer, expected):
         return report(

@@ -4,6 +4,8 @@ import numpy as np
 
 from . import as_array, close, report
 
+NO_ANSWER = "replace None with your answer, then run the cell again."
+
 # Exercise 1: y = W @ x, so J = W, and backward(gradient=v) gives vᵀ·W.
 W = np.array([[1.0, 2.0], [3.0, 4.0], [0.0, -1.0]])
 V = np.array([1.0, -1.0, 2.0])
@@ -15,6 +17,8 @@ J_SCALED = np.eye(3) * X.sum() + X[:, None]
 
 def vjp_by_hand(answer):
     """Exercise 1: vᵀ·J for y = W @ x is v @ W = [-2, -4]."""
+    if answer is None:
+        return report(False, "", NO_ANSWER)
     expected = V @ W
     if close(answer, expected):
         return report(
@@ -38,6 +42,8 @@ def vjp_by_hand(answer):
 
 def jacobian_shape(answer):
     """Exercise 2: x of shape (2, 3), y = x.sum(dim=1) of shape (2,) → J of shape (2, 2, 3)."""
+    if answer is None:
+        return report(False, "", NO_ANSWER)
     expected = (2, 2, 3)
     try:
         got = tuple(int(n) for n in answer)
@@ -63,6 +69,8 @@ def jacobian_shape(answer):
 
 def jacobian_row(answer):
     """Exercise 3: grad_outputs = e_1 gives row 1 of J, here [2, 8, 2]."""
+    if answer is None:
+        return report(False, "", NO_ANSWER)
     expected = J_SCALED[1]
     if close(answer, expected):
         return report(
