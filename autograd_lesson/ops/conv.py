@@ -5,8 +5,8 @@ at every position. Copying every window into one row of a matrix `cols` turns al
 dot products into a single matrix product, which BLAS computes at full speed:
 
     cols:   (N·Ho·Wo, kh·kw·C)    one row per output pixel, one column per weight
-    W:      (kh·kw·C, Cout)       the weights, laid out to match
-    out  =  cols @ W              (N·Ho·Wo, Cout)
+    W:      (Cout, kh·kw·C)       the weights, one row per filter, laid out to match
+    out  =  cols @ Wᵀ             (N·Ho·Wo, Cout)
 
 Memory layout (why the transposes). Activations are stored "channels last" (NHWC) while
 their shape stays NCHW, PyTorch's `channels_last` idea: `x_nhwc.transpose(0, 3, 1, 2)` has
@@ -53,8 +53,13 @@ def kernel_offset_slices(i, j, out_hw, stride):
     return slice(i, i + sh * (ho - 1) + 1, sh), slice(j, j + sw * (wo - 1) + 1, sw)
 
 
-def im2col(x_padded, kernel, stride):
-    """Every kh×kw window of an NHWC array as one row: (N·Ho·Wo, kh·kw·C), order (kh, kw, C)."""
+def im2col(x_padded, kernel, stride, channels_first):
+    """Every kh×kw window of an NHWC array as one row of a matrix (N·Ho·Wo, kh·kw·C).
+
+    Two orders for a row's numbers, each cheap in its own case (see Convolution):
+    (kh, kw, C), channels_first=False: the copy moves runs of C contiguous numbers;
+    (C, kh, kw), channels_first=True: the order of PyTorch's weights, so they need no copy.
+    """
     (kh, kw), (sh, sw) = kernel, stride
     n, _, _, c = x_padded.shape
     if kh == 1 and kw == 1:
@@ -62,11 +67,12 @@ def im2col(x_padded, kernel, stride):
         return x_padded[:, ::sh, ::sw, :].reshape(-1, c)
     # A view (no copy) of shape (N, H-kh+1, W-kw+1, C, kh, kw), then keep every stride-th.
     windows = sliding_window_view(x_padded, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
-    # The one copy: reorder to (N, Ho, Wo, kh, kw, C) and flatten into rows.
-    return windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * c)
+    if not channels_first:
+        windows = windows.transpose(0, 1, 2, 4, 5, 3)  # (N, Ho, Wo, kh, kw, C)
+    return windows.reshape(-1, kh * kw * c)  # the one copy
 
 
-def col2im(cols_grad, padded_shape, kernel, stride, out_hw):
+def col2im(cols_grad, padded_shape, kernel, stride, out_hw, channels_first):
     """The adjoint of im2col: add each row's pieces back where the window took them from.
 
     Loops over the kh·kw kernel offsets only; each step adds one strided slice for all
@@ -74,7 +80,10 @@ def col2im(cols_grad, padded_shape, kernel, stride, out_hw):
     """
     (kh, kw), (ho, wo) = kernel, out_hw
     n, _, _, c = padded_shape
-    pieces = cols_grad.reshape(n, ho, wo, kh, kw, c)
+    if channels_first:
+        pieces = cols_grad.reshape(n, ho, wo, c, kh, kw).transpose(0, 1, 2, 4, 5, 3)
+    else:
+        pieces = cols_grad.reshape(n, ho, wo, kh, kw, c)
     grad = np.zeros(padded_shape, dtype=cols_grad.dtype)
     for i in range(kh):
         for j in range(kw):
@@ -83,9 +92,16 @@ def col2im(cols_grad, padded_shape, kernel, stride, out_hw):
     return grad
 
 
+def weight_rows(weight, channels_first):
+    """The weights as (Cout, kh·kw·C), each row in the same order as a row of cols."""
+    if channels_first:
+        return weight.reshape(weight.shape[0], -1)  # PyTorch's own layout: no copy
+    return weight.transpose(0, 2, 3, 1).reshape(weight.shape[0], -1)
+
+
 class Convolution(Function):
-    """out[n,o,y,x] = b[o] + Σ_{c,i,j} w[o,c,i,j]·x_pad[n,c,s·y+i,s·x+j]  (as cols @ W)
-    ∂loss/∂W = colsᵀ @ grad,  ∂loss/∂cols = grad @ Wᵀ (then col2im),  ∂loss/∂b = Σ grad
+    """out[n,o,y,x] = b[o] + Σ_{c,i,j} w[o,c,i,j]·x_pad[n,c,s·y+i,s·x+j]  (as cols @ Wᵀ)
+    ∂loss/∂W = gradᵀ @ cols,  ∂loss/∂cols = grad @ W (then col2im),  ∂loss/∂b = Σ grad
 
     The bias may be an empty array (a conv without bias): it then gets no gradient, and the
     graph shows (None, 0) in its place, as PyTorch's does.
@@ -96,39 +112,46 @@ class Convolution(Function):
     def forward(self, x, weight, bias, stride, padding):
         c_out, c_in, kh, kw = weight.shape
         n, _, h, w = x.shape
-        self.kernel, self.stride = (kh, kw), stride
+        self.kernel, self.stride, self.weight_shape = (kh, kw), stride, weight.shape
         self.out_hw = (
             output_size(h, kh, stride[0], padding[0]),
             output_size(w, kw, stride[1], padding[1]),
         )
         self.input_hw, self.padding = (h, w), padding
+        # Which layout to copy: with many output pixels, cols is the big matrix and the
+        # (kh, kw, C) order copies it fastest; with few (small images, deep layers), the
+        # weights are bigger than cols, and the (C, kh, kw) order spares copying them.
+        self.channels_first = n * self.out_hw[0] * self.out_hw[1] < c_out
         x_padded = pad_nhwc(channels_last(x), padding)
         self.padded_shape = x_padded.shape
-        cols = im2col(x_padded, self.kernel, stride)
-        # Weights as (kh·kw·C, Cout), rows in the same (kh, kw, C) order as the columns of cols.
-        w_matrix = weight.transpose(2, 3, 1, 0).reshape(kh * kw * c_in, c_out)
-        out = cols @ w_matrix
+        cols = im2col(x_padded, self.kernel, stride, self.channels_first)
+        w_rows = weight_rows(weight, self.channels_first)
+        out = cols @ w_rows.T  # (N·Ho·Wo, Cout): already channels-last
         if bias.size:
             out += bias
-        self.save_for_backward(cols, w_matrix)
+        self.save_for_backward(cols, w_rows)
         self.has_bias = bool(bias.size)
         return as_nchw(out.reshape(n, *self.out_hw, c_out))
 
     def backward(self, grad):
-        cols, w_matrix = self.saved_tensors
-        c_out = grad.shape[1]
-        kh, kw = self.kernel
+        cols, w_rows = self.saved_tensors
+        c_out, c_in, kh, kw = self.weight_shape
         grad_rows = channels_last(grad).reshape(-1, c_out)  # (N·Ho·Wo, Cout)
-        grad_w = (cols.T @ grad_rows).reshape(kh, kw, -1, c_out)
-        grad_w = np.ascontiguousarray(grad_w.transpose(3, 2, 0, 1))
+        grad_w = grad_rows.T @ cols  # (Cout, kh·kw·C), rows ordered as w_rows
+        if self.channels_first:
+            grad_w = grad_w.reshape(self.weight_shape)
+        else:
+            grad_w = np.ascontiguousarray(grad_w.reshape(c_out, kh, kw, c_in).transpose(0, 3, 1, 2))
         grad_b = grad_rows.sum(axis=0) if self.has_bias else None
         # The input's gradient is skipped when nothing needs it (e.g. the network's input
         # image): for the first layer that is the most expensive part of backward.
         input_node, _ = self.next_functions[0]
         if input_node is None:
             return None, grad_w, grad_b
-        grad_cols = grad_rows @ w_matrix.T
-        grad_padded = col2im(grad_cols, self.padded_shape, self.kernel, self.stride, self.out_hw)
+        grad_cols = grad_rows @ w_rows
+        grad_padded = col2im(
+            grad_cols, self.padded_shape, self.kernel, self.stride, self.out_hw, self.channels_first
+        )
         (ph, pw), (h, w) = self.padding, self.input_hw
         grad_x = grad_padded[:, ph : ph + h, pw : pw + w, :]
         return as_nchw(grad_x), grad_w, grad_b

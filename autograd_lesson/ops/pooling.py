@@ -33,9 +33,12 @@ class MaxPool2d(Function):
                 continue
             # Strictly greater: on ties the first maximum keeps the gradient, as in PyTorch.
             better = candidate > best
-            np.copyto(best, candidate, where=better)
-            winner[better] = offset
-        self.winner = winner
+            np.maximum(best, candidate, out=best)
+            # winner = offset where better, written as arithmetic: a masked assignment
+            # (winner[better] = offset) is about 30 times slower on random masks.
+            winner *= ~better
+            winner += better * np.uint8(offset)
+        self.save_for_backward(winner)
         return as_nchw(best)
 
     def offsets(self):
@@ -45,10 +48,11 @@ class MaxPool2d(Function):
                 yield kernel_offset_slices(i, j, self.out_hw, self.stride)
 
     def backward(self, grad):
+        (winner,) = self.saved_tensors
         grad_nhwc = channels_last(grad)
         grad_padded = np.zeros(self.padded_shape, dtype=grad.dtype)
         for offset, (rows, columns) in enumerate(self.offsets()):
-            grad_padded[:, rows, columns, :] += np.where(self.winner == offset, grad_nhwc, 0)
+            grad_padded[:, rows, columns, :] += grad_nhwc * (winner == offset)
         (ph, pw), (h, w) = self.padding, self.input_hw
         return as_nchw(grad_padded[:, ph : ph + h, pw : pw + w, :])
 
