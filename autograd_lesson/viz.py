@@ -229,18 +229,27 @@ def _shape_text(t):
 def _tensor_label(t, name, show_values, show_grads):
     lines = [_shape_text(t)]
     if show_values:
-        lines.append("data " + format_numbers(t.detach().numpy()))
+        lines.append(_numbers_line("data", t.detach().numpy()))
     # A non-leaf's .grad stays empty (and warns) unless it called retain_grad().
     if show_grads and (t.is_leaf or t.retains_grad):
-        lines.append("grad " + ("None" if t.grad is None else format_numbers(t.grad.numpy())))
+        lines.append("grad None" if t.grad is None else _numbers_line("grad", t.grad.numpy()))
     return _html_label(name, lines)
+
+
+def _numbers_line(what, array):
+    numbers = format_numbers(array)
+    # A matrix starts on the next line, so that its rows line up under each other.
+    return f"{what}\n{numbers}" if "\n" in numbers else f"{what} {numbers}"
 
 
 def _html_label(title, lines):
     """A Graphviz HTML-like label: the title in bold over the other lines."""
-    parts = [f"<b>{html.escape(title)}</b>"] if title else []
-    parts += [html.escape(line) for text in lines for line in text.split("\n")]
-    return "<" + "<br/>".join(parts) + ">"
+    label = f"<b>{html.escape(title)}</b><br/>" if title else ""
+    # Lines left-aligned (each <br align='left'/> ends one), so a matrix's rows line up.
+    for text in lines:
+        for line in text.split("\n"):
+            label += html.escape(line) + "<br align='left'/>"
+    return "<" + label + ">"
 
 
 def _legend(kinds):

@@ -24,6 +24,8 @@ needs_dot = pytest.mark.skipif(
     reason="Graphviz's `dot` is not installed (apt-get install graphviz)",
 )
 
+L = "<br align='left'/>"  # ends each left-aligned line of a label
+
 HEADER = """\
 digraph {
 \tgraph [dpi=110 nodesep=0.25 rankdir=TB ranksep=0.2]
@@ -35,14 +37,14 @@ Q_SOURCE = (
     HEADER
     + """\
 \t0 [label=SubBackward0 fillcolor=lightgrey]
-\t1 [label=<<b>Q</b><br/>shape [2]> fillcolor=darkolivegreen1]
+\t1 [label=<<b>Q</b><br/>shape [2]<br align='left'/>> fillcolor=darkolivegreen1]
 \t2 [label=MulBackward0 fillcolor=lightgrey]
 \t3 [label=PowBackward0 fillcolor=lightgrey]
 \t4 [label=AccumulateGrad fillcolor=lightgrey]
-\t5 [label=<<b>b</b><br/>shape [2]> fillcolor=lightblue]
+\t5 [label=<<b>b</b><br/>shape [2]<br align='left'/>> fillcolor=lightblue]
 \t6 [label=PowBackward0 fillcolor=lightgrey]
 \t7 [label=AccumulateGrad fillcolor=lightgrey]
-\t8 [label=<<b>a</b><br/>shape [2]> fillcolor=lightblue]
+\t8 [label=<<b>a</b><br/>shape [2]<br align='left'/>> fillcolor=lightblue]
 \t0 -> 1
 \t2 -> 0
 \t3 -> 0
@@ -95,16 +97,16 @@ def labelled_edges(graph):
 def test_every_leaf_is_reached_through_its_own_accumulate_grad():
     a, b, Q = q_graph()
     edges = labelled_edges(draw_graph(Q, params={"a": a, "b": b}))
-    assert ("<<b>a</b><br/>shape [2]>", "AccumulateGrad") in edges
-    assert ("<<b>b</b><br/>shape [2]>", "AccumulateGrad") in edges
+    assert ("<<b>a</b><br/>shape [2]<br align='left'/>>", "AccumulateGrad") in edges
+    assert ("<<b>b</b><br/>shape [2]<br align='left'/>>", "AccumulateGrad") in edges
     assert edges.count(("AccumulateGrad", "PowBackward0")) == 2
 
 
 def test_unnamed_tensors_show_their_shape_and_the_output_is_called_output():
     x = torch.ones(2, 3, requires_grad=True)
     source = draw_graph(x.sum(), legend=False).source
-    assert "label=<shape [2, 3]> fillcolor=lightblue" in source
-    assert "label=<<b>output</b><br/>scalar> fillcolor=darkolivegreen1" in source
+    assert "label=<shape [2, 3]<br align='left'/>> fillcolor=lightblue" in source
+    assert "label=<<b>output</b><br/>scalar<br align='left'/>> fillcolor=darkolivegreen1" in source
 
 
 def test_inputs_that_need_no_gradient_are_not_drawn():
@@ -113,10 +115,10 @@ def test_inputs_that_need_no_gradient_are_not_drawn():
     x = torch.tensor([5.0])
     edges = labelled_edges(draw_graph(3 * a * x, params={"a": a}))
     assert edges == [
-        ("MulBackward0", "<<b>output</b><br/>shape [1]>"),
+        ("MulBackward0", "<<b>output</b><br/>shape [1]<br align='left'/>>"),
         ("MulBackward0", "MulBackward0"),
         ("AccumulateGrad", "MulBackward0"),
-        ("<<b>a</b><br/>shape [1]>", "AccumulateGrad"),
+        ("<<b>a</b><br/>shape [1]<br align='left'/>>", "AccumulateGrad"),
     ]
 
 
@@ -125,7 +127,8 @@ def test_a_leaf_alone_is_one_box():
     graph = draw_graph(w, params={"w": w}, show_values=True, legend=False)
     assert (
         graph.source
-        == HEADER + "\t0 [label=<<b>w</b><br/>shape [2]<br/>data [1, 2]> fillcolor=lightblue]\n}\n"
+        == HEADER
+        + f"\t0 [label=<<b>w</b><br/>shape [2]{L}data [1, 2]{L}> fillcolor=lightblue]\n}}\n"
     )
     assert repr(graph) == "<autograd_lesson.viz.Graph with 1 boxes>"
 
@@ -152,13 +155,19 @@ def test_values_and_grads_of_leaves_and_output():
     a, b, Q = q_graph()
     params = {"a": a, "b": b, "Q": Q}
     before = draw_graph(Q, params=params, show_values=True, show_grads=True).source
-    assert "<b>a</b><br/>shape [2]<br/>data [2, 3]<br/>grad None>" in before
+    assert f"<b>a</b><br/>shape [2]{L}data [2, 3]{L}grad None{L}>" in before
     Q.backward(gradient=torch.tensor([1.0, 1.0]))
     after = draw_graph(Q, params=params, show_values=True, show_grads=True).source
-    assert "<b>a</b><br/>shape [2]<br/>data [2, 3]<br/>grad [36, 81]>" in after
-    assert "<b>b</b><br/>shape [2]<br/>data [6, 4]<br/>grad [-12, -8]>" in after
+    assert f"<b>a</b><br/>shape [2]{L}data [2, 3]{L}grad [36, 81]{L}>" in after
+    assert f"<b>b</b><br/>shape [2]{L}data [6, 4]{L}grad [-12, -8]{L}>" in after
     # Q is not a leaf: its .grad stays empty, so no grad line (and no warning).
-    assert "<b>Q</b><br/>shape [2]<br/>data [-12, 65]>" in after
+    assert f"<b>Q</b><br/>shape [2]{L}data [-12, 65]{L}>" in after
+
+
+def test_a_matrix_starts_on_its_own_line_so_its_rows_line_up():
+    m = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    source = draw_graph(m, params={"m": m}, show_values=True).source
+    assert f"<b>m</b><br/>shape [2, 2]{L}data{L}[[1, 2],{L} [3, 4]]{L}>" in source
 
 
 def test_output_grad_is_shown_when_retained():
@@ -167,7 +176,7 @@ def test_output_grad_is_shown_when_retained():
     y.retain_grad()
     y.sum().backward()
     source = draw_graph(y, params={"y": y}, show_grads=True).source
-    assert "<b>y</b><br/>shape [2]<br/>grad [1, 1]>" in source
+    assert "<b>y</b><br/>shape [2]<br align='left'/>grad [1, 1]<br align='left'/>>" in source
 
 
 def test_legend_names_the_direction_and_only_the_colours_used():
@@ -286,7 +295,7 @@ def test_collapse_draws_one_box_per_module():
     graph = draw_graph(loss, collapse="module", model=model, depth=1, legend=False)
     assert graph.source == HEADER + (
         "\t0 [label=SumBackward0 fillcolor=lightgrey]\n"
-        "\t1 [label=<<b>output</b><br/>scalar> fillcolor=darkolivegreen1]\n"
+        "\t1 [label=<<b>output</b><br/>scalar<br align='left'/>> fillcolor=darkolivegreen1]\n"
         "\t2 [label=<<b>2</b>  Linear, 4 parameters> fillcolor=lightyellow]\n"
         "\t3 [label=<<b>1</b>  Residual, 12 parameters> fillcolor=lightyellow]\n"
         "\t4 [label=<<b>0</b>  Linear, 9 parameters> fillcolor=lightyellow]\n"
