@@ -14,24 +14,9 @@ def is_grad_enabled():
     return _enabled
 
 
-class set_grad_enabled:  # noqa: N801 - PyTorch's name
-    """Set grad mode to `mode` now; used as a context manager, restore it on exit."""
-
-    def __init__(self, mode):
-        global _enabled
-        self.previous = _enabled
-        _enabled = bool(mode)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        global _enabled
-        _enabled = self.previous
-        return False
-
-
 class _GradModeContext:
+    """Sets grad mode to `self.mode` inside a `with` block, or around a decorated function."""
+
     mode = True
 
     def __enter__(self):
@@ -47,22 +32,57 @@ class _GradModeContext:
 
     def __call__(self, func):
         """Use as a decorator: run `func` in this grad mode."""
+        mode = self.mode
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with type(self)():
+            with set_grad_enabled(mode):
                 return func(*args, **kwargs)
 
         return wrapper
 
 
-class no_grad(_GradModeContext):  # noqa: N801 - PyTorch's name
+class _NoArgumentContext(_GradModeContext):
+    """no_grad and enable_grad decorate with or without parentheses, as in PyTorch:
+    `@torch.no_grad()` and `@torch.no_grad` both work."""
+
+    def __new__(cls, func=None):
+        self = super().__new__(cls)
+        return self if func is None else self(func)
+
+    def __init__(self, func=None):
+        pass
+
+
+class no_grad(_NoArgumentContext):  # noqa: N801 - PyTorch's name
     """Context (or decorator) in which no graph is recorded."""
 
     mode = False
 
 
-class enable_grad(_GradModeContext):  # noqa: N801 - PyTorch's name
+class enable_grad(_NoArgumentContext):  # noqa: N801 - PyTorch's name
     """Context (or decorator) that turns recording back on inside a `no_grad` block."""
 
     mode = True
+
+
+class set_grad_enabled(_GradModeContext):  # noqa: N801 - PyTorch's name
+    """Set grad mode to `mode` now; used as a context manager, restore it on exit.
+
+    As a decorator (`@torch.set_grad_enabled(False)`) it runs the function in that mode;
+    the mode it set when created is undone at once, as PyTorch does.
+    """
+
+    def __init__(self, mode):
+        global _enabled
+        self.previous = _enabled
+        self.mode = bool(mode)
+        _enabled = self.mode
+
+    def __enter__(self):
+        return self  # the mode was already set by __init__
+
+    def __call__(self, func):
+        global _enabled
+        _enabled = self.previous
+        return super().__call__(func)
