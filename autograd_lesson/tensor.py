@@ -303,6 +303,9 @@ class Tensor:
     def double(self):
         return self.to(dtypes.float64)
 
+    def half(self):
+        return self.to(dtypes.float16)
+
     def long(self):
         return self.to(dtypes.int64)
 
@@ -370,11 +373,29 @@ class Tensor:
         return ew.Add.apply(*self._binary(other))
 
     def __sub__(self, other):
-        return ew.Sub.apply(*self._binary(other))
+        return ew.Sub.apply(*self._subtraction_operands(other))
 
     def __rsub__(self, other):
-        a, number = self._binary(other)
+        a, number = self._subtraction_operands(other)
         return ew.Rsub.apply(a, number=number._data)
+
+    def _subtraction_operands(self, other):
+        """PyTorch refuses `-` on bools (it suggests ~ or ^), so we do too."""
+        a, b = self._binary(other)
+        other_is_bool = isinstance(other, bool) or (
+            isinstance(other, Tensor) and other.dtype is dtypes.bool
+        )
+        if self.dtype is dtypes.bool and other_is_bool:
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                "Use the `^` or `logical_xor()` operator instead."
+            )
+        if self.dtype is dtypes.bool or other_is_bool:
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
+        return a, b
 
     def __mul__(self, other):
         return ew.Mul.apply(*self._binary(other))
@@ -406,6 +427,11 @@ class Tensor:
         return ew.PowScalarBase.apply(self, base=base)
 
     def __neg__(self):
+        if self.dtype is dtypes.bool:
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
         return ew.Neg.apply(self)
 
     def __pos__(self):

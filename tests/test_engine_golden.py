@@ -4,6 +4,7 @@
   stored inputs and upstream gradients, against what torch recorded (no torch needed):
   values, dtype, shape, repr, grad_fn, the graph below it, every input's gradient, and
   whether a second backward raises; every error case gives torch's exception and message;
+  every API call (tensor methods, creation, torch.* functions) prints torch's repr;
 - live: the same table on torch and autograd_lesson side by side (needs torch).
 """
 
@@ -32,6 +33,7 @@ recorder = load_recorder()
 GOLDEN = json.loads((GOLDEN_DIR / "engine.json").read_text())
 CASES = GOLDEN["cases"]
 ERRORS = GOLDEN["errors"]
+API = GOLDEN["api"]
 
 
 def stored_inputs(case):
@@ -79,6 +81,7 @@ def test_golden_file_was_recorded_from_torch_2_13():
     assert GOLDEN["torch_version"].startswith("2.13.0")
     assert [c["name"] for c in CASES] == [c["name"] for c in recorder.CASES]
     assert [e["name"] for e in ERRORS] == [e["name"] for e in recorder.ERRORS]
+    assert [a["expression"] for a in API] == recorder.API
 
 
 def test_every_backward_node_of_the_engine_has_a_golden_case():
@@ -112,6 +115,11 @@ def test_golden_error(error):
     assert recorder.run_error(autograd_lesson, error) == error["torch"]
 
 
+@pytest.mark.parametrize("call", API, ids=[a["expression"] for a in API])
+def test_golden_api(call):
+    assert recorder.run_api(autograd_lesson, call["expression"]) == call["torch"]
+
+
 # ---------------------------------------------------------------------- live PyTorch
 
 
@@ -133,3 +141,8 @@ def test_live_case(torch, case):
 @pytest.mark.parametrize("error", recorder.ERRORS, ids=[e["name"] for e in recorder.ERRORS])
 def test_live_error(torch, error):
     assert recorder.run_error(autograd_lesson, error) == recorder.run_error(torch, error)
+
+
+@pytest.mark.parametrize("expression", recorder.API)
+def test_live_api(torch, expression):
+    assert recorder.run_api(autograd_lesson, expression) == recorder.run_api(torch, expression)

@@ -284,6 +284,201 @@ ERRORS = [
 ]
 
 
+# Tensor methods and torch functions whose printed result (or error) is the whole story.
+API = [
+    "torch.tensor([True]) - torch.tensor([False])",
+    "2 - torch.tensor([True])",
+    "-torch.tensor([True])",
+    "torch.tensor([1.]) - torch.tensor([True])",
+    "torch.tensor([1.5]).half()",
+    'torch.zeros(2, 3).shape',
+    'torch.zeros((2, 3)).size()',
+    'torch.zeros(2, 3).size(1)',
+    'torch.zeros(2, 3).size(-1)',
+    'torch.Size([2, 3]).numel()',
+    'torch.zeros(2, 3).dim()',
+    'torch.zeros(2, 3).ndim',
+    'torch.zeros(2, 3).numel()',
+    'torch.zeros(2, 3).element_size()',
+    'torch.zeros(2, dtype=torch.float64).element_size()',
+    'torch.zeros(2).is_floating_point()',
+    'torch.zeros(2, dtype=torch.int64).is_floating_point()',
+    'torch.zeros(2, 3).t().is_contiguous()',
+    'torch.zeros(2, 3).t().contiguous().is_contiguous()',
+    'torch.tensor([[1, 2], [3, 4]]).tolist()',
+    'torch.tensor(2.5).tolist()',
+    'torch.ones(2).to(torch.float64)',
+    'torch.ones(2).to("cpu")',
+    'torch.ones(2).type(torch.int64)',
+    'torch.ones(2).long()',
+    'torch.ones(2).int()',
+    'torch.ones(2).bool()',
+    'torch.tensor([1, 0]).bool()',
+    'torch.tensor([1.5]).half()',
+    'torch.ones(2).cpu()',
+    'torch.ones(2).device',
+    'str(torch.ones(2).device)',
+    'torch.tensor([True, False]).all()',
+    'torch.tensor([True, False]).any()',
+    'torch.ones(2).equal(torch.ones(2))',
+    'torch.equal(torch.ones(2), torch.zeros(2))',
+    'len(torch.zeros(3, 2))',
+    '[t for t in torch.tensor([1., 2.])]',
+    'f"{torch.tensor(2.34567):.2f}"',
+    'float(torch.tensor([2.5]))',
+    'int(torch.tensor(3.7))',
+    '[10, 20, 30][torch.tensor(1)]',
+    'torch.tensor([[1., 5.], [7., 2.]]).argmax()',
+    'torch.tensor([[1., 5.], [7., 2.]]).argmax(dim=1)',
+    'torch.tensor([[1., 5.], [7., 2.]]).argmin(0, keepdim=True)',
+    'torch.allclose(torch.tensor([1., 2.]), torch.tensor([1., 2.000001]))',
+    'torch.isclose(torch.tensor([1., 2.]), torch.tensor([1., 2.1]))',
+    'torch.ones(2).add_(torch.tensor([1., 2.]))',
+    'torch.ones(2).add_(torch.tensor([1., 2.]), alpha=2)',
+    'torch.ones(2).sub_(torch.ones(2), alpha=0.5)',
+    'torch.ones(2).mul_(3)',
+    'torch.ones(2).div_(4)',
+    'torch.ones(2).zero_()',
+    'torch.ones(2).fill_(7)',
+    'torch.zeros(2, 2).copy_(torch.tensor([1., 2.]))',
+    'torch.tensor([-2., 0.5, 3.]).clamp_(-1, 1)',
+    'torch.ones(2, 3).expand_as(torch.zeros(4, 2, 3)).shape',
+    'torch.arange(6).view_as(torch.zeros(2, 3))',
+    'torch.arange(6).reshape_as(torch.zeros(3, 2))',
+    'torch.arange(6.).reshape(2, 3).max(1)',
+    'torch.arange(6.).reshape(2, 3).min(dim=0)',
+    'torch.arange(6.).reshape(2, 3).max(1).indices',
+    'torch.zeros(2, 3, dtype=torch.int64)',
+    'torch.ones(2, 2, dtype=torch.bool)',
+    'torch.full((2, 2), True)',
+    'torch.zeros_like(torch.ones(2, dtype=torch.int64))',
+    'torch.ones_like(torch.ones(2), dtype=torch.float64)',
+    'torch.full_like(torch.ones(2), 3)',
+    'torch.empty(2, 3).shape',
+    'torch.empty_like(torch.ones(2)).dtype',
+    'torch.eye(2, 3)',
+    'torch.arange(1, 4)',
+    'torch.arange(0, 1, 0.5)',
+    'torch.arange(3, dtype=torch.float32)',
+    'torch.arange(5.)',
+    'torch.linspace(-1, 1, 3)',
+    'torch.randint(0, 10, (2, 3)).dtype',
+    'torch.randint(5, (4,)).shape',
+    'torch.randperm(4).dtype',
+    'torch.rand(2, 3).dtype',
+    'torch.randn(2, dtype=torch.float64).dtype',
+    'torch.rand_like(torch.ones(2, 2)).shape',
+    'torch.randn_like(torch.ones(3)).shape',
+    'torch.as_tensor([1, 2]).dtype',
+    'torch.as_tensor(np.array([1., 2.]))',
+    'torch.from_numpy(np.array([1, 2], dtype=np.int32))',
+    'torch.tensor(np.float64(2.5))',
+    'torch.tensor(3)',
+    'torch.tensor([[1, 2.5]])',
+    'torch.tensor([1, 2], dtype=torch.float32)',
+    'torch.is_tensor(torch.ones(1))',
+    'torch.is_tensor([1])',
+    'torch.numel(torch.ones(2, 3))',
+    'torch.ones(2, 3).flatten().shape',
+    'torch.flatten(torch.ones(2, 3, 4), 1).shape',
+    'torch.squeeze(torch.ones(1, 2, 1)).shape',
+    'torch.ones(1, 2, 1).squeeze(-1).shape',
+    'torch.ones(2, 2).squeeze(0).shape',
+    'torch.unsqueeze(torch.ones(2), -1).shape',
+    'torch.transpose(torch.ones(2, 3), 0, 1).shape',
+    'torch.permute(torch.ones(2, 3, 4), (2, 0, 1)).shape',
+    'torch.t(torch.ones(3)).shape',
+    'torch.reshape(torch.arange(4), (2, 2))',
+    'torch.clamp(torch.tensor([-2., 2.]), min=-1)',
+    'torch.tensor([-2., 2.]).clip(-1, 1)',
+    'torch.where(torch.tensor([True, False]), torch.tensor([1., 2.]), torch.tensor([3., 4.]))',
+    'torch.cat([torch.ones(1, 2), torch.zeros(1, 2)], dim=-1)',
+    'torch.stack([torch.ones(2), torch.zeros(2)], dim=-1)',
+    'torch.cat((torch.tensor([1, 2]), torch.tensor([3.])))',
+    'torch.max(torch.tensor([1., 3.]), torch.tensor([2., 2.]))',
+    'torch.maximum(torch.tensor([1, 3]), torch.tensor([2., 2.]))',
+    'torch.min(torch.tensor([[1., 3.], [0., 5.]]), 1)',
+    'torch.max(torch.tensor([[1., 3.], [0., 5.]]))',
+    'torch.mean(torch.tensor([[1., 3.], [0., 5.]]), dim=0)',
+    'torch.sum(torch.tensor([[1., 3.], [0., 5.]]), 1, keepdim=True)',
+    'torch.norm(torch.tensor([3., 4.]))',
+    'torch.tensor([3., 4.]).norm(2)',
+    'torch.softmax(torch.tensor([1., 2.]), dim=0)',
+    'torch.log_softmax(torch.tensor([1., 2.]), 0)',
+    'torch.abs(torch.tensor([-1, 2]))',
+    'torch.tensor([-1, 2]).abs().dtype',
+    'torch.tensor([-1, 2]).relu()',
+    'torch.exp(torch.tensor([0, 1]))',
+    'torch.sqrt(torch.tensor([4]))',
+    'torch.log(torch.tensor([1]))',
+    'torch.sigmoid(torch.tensor([0]))',
+    'torch.tanh(torch.tensor([0]))',
+    '-torch.tensor([1, 2])',
+    'torch.tensor([1]) - True',
+    'abs(torch.tensor([-1.5]))',
+    'torch.tensor([1., 2.]) @ torch.tensor([3., 4.])',
+    'torch.tensor([[1, 2]]) @ torch.tensor([[3], [4]])',
+    'torch.matmul(torch.ones(2, 3), torch.ones(3))',
+    'torch.mm(torch.ones(2, 3), torch.ones(3, 1))',
+    'torch.ones(2, 3).mm(torch.ones(3, 1))',
+    'torch.tensor([1.]) != torch.tensor([2.])',
+    'torch.tensor([1, 2]) <= 1',
+    'torch.tensor([1., 2.]) >= torch.tensor([2., 2.])',
+    'torch.tensor([1., 2.]) < 1.5',
+    'torch.tensor([1, 2]) == 2',
+    'torch.float32 is torch.float',
+    'torch.float64 is torch.double',
+    'torch.int64 is torch.long',
+    'torch.ones(1).dtype == torch.float32',
+    'repr(torch.float32)',
+    'repr(torch.int32)',
+    'torch.int32 is torch.int',
+    'torch.float32.is_floating_point',
+    'torch.int64.is_floating_point',
+    'torch.float32.itemsize',
+    'torch.tensor([1., 2.]).sum().item()',
+    'torch.tensor([1, 2]).sum().item()',
+    'torch.tensor([True]).item()',
+    'torch.ones(2, 3).T.shape',
+    'torch.ones(2, 3, 4).mT.shape',
+    'torch.tensor([[1., 2.], [3., 4.]])[:, 1]',
+    'torch.tensor([[1., 2.], [3., 4.]])[1, :]',
+    'torch.tensor([[1., 2.], [3., 4.]])[torch.tensor([True, False])]',
+    'torch.tensor([[1., 2.], [3., 4.]])[[1, 0], [0, 1]]',
+    'torch.tensor([1., 2., 3.])[-2:]',
+    'torch.tensor([1., 2., 3.])[torch.tensor([0, 0])]',
+    'torch.tensor([[1., 2.], [3., 4.]]).sum(dim=(0, 1))',
+    'torch.tensor([[1., 2.], [3., 4.]]).sum(-1)',
+    'torch.tensor([[1., 2.], [3., 4.]]).mean((0, 1))',
+    'torch.tensor([1., 2.]).pow(2)',
+    'torch.pow(torch.tensor([1., 2.]), torch.tensor([2., 3.]))',
+    'torch.tensor([1., 2.]).sub(torch.tensor([1., 1.]))',
+    'torch.tensor([1., 2.]).div(torch.tensor([2., 2.]))',
+    'torch.div(torch.tensor([1., 2.]), 2)',
+    'torch.mul(torch.tensor([1., 2.]), 2)',
+    'torch.sub(torch.tensor([1., 2.]), 2)',
+    'torch.tensor([4., 9.]).sqrt()',
+    'torch.tensor([0., 1.]).exp()',
+    'torch.tensor([1., 2.]).log()',
+    'torch.tensor([0.]).sigmoid()',
+    'torch.tensor([0.]).tanh()',
+    'torch.tensor([1., 2.]).reciprocal()',
+    'torch.tensor([1., 2.]).clone()',
+    'torch.detach(torch.tensor([1., 2.], requires_grad=True))',
+    'torch.clone(torch.tensor([1., 2.], requires_grad=True))',
+    'torch.tensor(5).__index__()',
+    'torch.tensor([1., 2.]).float().dtype',
+    'torch.ones(2, 2).t().contiguous().is_contiguous()',
+    'torch.tensor([[1,2],[3,4]]).flatten(0, 1)',
+    'torch.ones(2, 3, 4).flatten(-2).shape',
+    'torch.ones(2, 3, 4).flatten(0, -2).shape',
+    'torch.tensor(2.).flatten()',
+    'torch.ones(2, 1).expand(-1, 3).shape',
+    'torch.ones(3).expand(2, 3).shape',
+    'torch.tensor([[1., 2.], [3., 4.]]).max(dim=1, keepdim=True)',
+]
+
+
 # ---------------------------------------------------------------------- running a case
 
 
@@ -393,6 +588,14 @@ def run_error(torch, error_case):
     return {"type": None, "message": None}
 
 
+def run_api(torch, expression):
+    """repr of the expression's value, or the exception it raised."""
+    try:
+        return repr(eval(expression, {"torch": torch, "np": np}))
+    except Exception as e:  # noqa: BLE001 - recording whatever is raised is the point
+        return f"{type(e).__name__}: {e}"
+
+
 def main():
     import torch
 
@@ -411,15 +614,19 @@ def main():
     errors = [{**e, "torch": run_error(torch, e)} for e in ERRORS]
     for e in errors:
         assert e["torch"]["type"] is not None, f"{e['name']} did not fail in torch"
+    api = [{"expression": e, "torch": run_api(torch, e)} for e in API]
     # One case per line: small, and a re-recording shows up in a diff case by case.
     lines = ['{"torch_version": ' + json.dumps(torch.__version__) + ',', ' "cases": [']
     lines.append(",\n".join("  " + json.dumps(c) for c in cases))
     lines.append(" ],")
     lines.append(' "errors": [')
     lines.append(",\n".join("  " + json.dumps(e) for e in errors))
+    lines.append(" ],")
+    lines.append(' "api": [')
+    lines.append(",\n".join("  " + json.dumps(a) for a in api))
     lines.append(" ]}")
     GOLDEN_FILE.write_text("\n".join(lines) + "\n")
-    print(f"wrote {len(cases)} cases and {len(errors)} errors to {GOLDEN_FILE}")
+    print(f"wrote {len(cases)} cases, {len(errors)} errors, {len(api)} API calls to {GOLDEN_FILE}")
 
 
 if __name__ == "__main__":
