@@ -255,6 +255,7 @@ def main(argv=None):
         print("PyTorch is not installed: autograd_lesson's figures only.\n")
     import numpy as np
 
+    load_before = os.getloadavg()[0]
     weights = shared_weights()
     header = ["batch", "phase", "autograd_lesson ms"] + (
         ["torch ms", "ratio"] if with_torch else []
@@ -277,6 +278,11 @@ def main(argv=None):
         header,
         rows,
     )
+    load = max(load_before, os.getloadavg()[0])
+    if load > 0.5 + args.threads:
+        # Other processes shared the cores: the ratios (interleaved) are still fair with
+        # one thread, but absolute times, and multi-thread figures, are not to be trusted.
+        print(f"Warning: load average {load:.1f} on {os.cpu_count()} cores while timing.\n")
     if args.no_memory or not memory_supported():
         return
     header = ["batch", "autograd_lesson MB", "(tracemalloc MB)"] + (
