@@ -306,6 +306,10 @@ def test_error_messages_match_torch():
         lambda engine: engine.optim.SGD([engine.ones(2, requires_grad=True)], lr=-2),
         lambda engine: engine.optim.SGD([engine.ones(2, requires_grad=True)], nesterov=True),
         lambda engine: engine.optim.SGD(engine.ones(2, requires_grad=True), lr=0.1),
+        lambda engine: engine.optim.SGD([1.0], lr=0.1),
+        lambda engine: engine.optim.SGD([np.ones(2)], lr=0.1),
+        lambda engine: engine.optim.SGD([{"params": {engine.ones(2, requires_grad=True)}}]),
+        lambda engine: engine.optim.SGD([engine.ones(2, requires_grad=True)]).add_param_group([]),
     ]
     for make in cases:
         with pytest.raises(Exception) as theirs:

@@ -43,7 +43,7 @@ class Optimizer:
     def add_param_group(self, param_group):
         """Add a group of parameters, with options that default to the optimizer's."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         params = param_group["params"]
         if isinstance(params, Tensor):
             params = [params]
@@ -56,8 +56,7 @@ class Optimizer:
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(
-                    f"optimizer can only optimize Tensors, but one of the params is "
-                    f"{type(p).__module__}.{type(p).__name__}"
+                    f"optimizer can only optimize Tensors, but one of the params is {_type_name(p)}"
                 )
             if not p.is_leaf:
                 raise ValueError("can't optimize a non-leaf Tensor")
@@ -162,6 +161,12 @@ def _copy_for(value, param):
     if isinstance(value, np.ndarray):
         return Tensor(np.array(value, dtype=param._data.dtype, copy=True))
     return value
+
+
+def _type_name(value):
+    """A type's name as PyTorch prints it: `float`, `numpy.ndarray`."""
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
 
 
 def _tensor_type_name(tensor):
