@@ -122,19 +122,25 @@ class Convolution(Function):
         # (kh, kw, C) order copies it fastest; with few (small images, deep layers), the
         # weights are bigger than cols, and the (C, kh, kw) order spares copying them.
         self.channels_first = n * self.out_hw[0] * self.out_hw[1] < c_out
-        x_padded = pad_nhwc(channels_last(x), padding)
-        self.padded_shape = x_padded.shape
-        cols = im2col(x_padded, self.kernel, stride, self.channels_first)
         w_rows = weight_rows(weight, self.channels_first)
-        out = cols @ w_rows.T  # (N·Ho·Wo, Cout): already channels-last
+        out = self.cols(x) @ w_rows.T  # (N·Ho·Wo, Cout): already channels-last
         if bias.size:
             out += bias
-        self.save_for_backward(cols, w_rows)
+        # Save x, not cols: cols is up to kh·kw times bigger, and x is usually kept anyway
+        # (by the ReLU before). Backward rebuilds cols, a copy that costs far less than the
+        # matrix products.
+        self.save_for_backward(x, w_rows)
         self.has_bias = bool(bias.size)
         return as_nchw(out.reshape(n, *self.out_hw, c_out))
 
+    def cols(self, x):
+        x_padded = pad_nhwc(channels_last(x), self.padding)
+        self.padded_shape = x_padded.shape
+        return im2col(x_padded, self.kernel, self.stride, self.channels_first)
+
     def backward(self, grad):
-        cols, w_rows = self.saved_tensors
+        x, w_rows = self.saved_tensors
+        cols = self.cols(x)
         c_out, c_in, kh, kw = self.weight_shape
         grad_rows = channels_last(grad).reshape(-1, c_out)  # (N·Ho·Wo, Cout)
         grad_w = grad_rows.T @ cols  # (Cout, kh·kw·C), rows ordered as w_rows
