@@ -146,3 +146,88 @@ def test_live_error(torch, error):
 @pytest.mark.parametrize("expression", recorder.API)
 def test_live_api(torch, expression):
     assert recorder.run_api(autograd_lesson, expression) == recorder.run_api(torch, expression)
+
+
+UNARY_STEPS = ["exp", "tanh", "sigmoid", "relu", "abs", "neg", "square", "sum0", "mean", "t"]
+BINARY_STEPS = ["add", "sub", "mul", "div", "maximum", "rsub", "rmul", "matmul"]
+
+
+def composite(torch, x, y, steps):
+    """Apply a sequence of ops to two tensors; the same code runs on both engines."""
+    for step in steps:
+        if step == "exp":
+            x = (x * 0.1).exp()
+        elif step == "tanh":
+            x = x.tanh()
+        elif step == "sigmoid":
+            x = x.sigmoid()
+        elif step == "relu":
+            x = x.relu()
+        elif step == "abs":
+            x = x.abs()
+        elif step == "neg":
+            x = -x
+        elif step == "square":
+            x = x**2
+        elif step == "sum0" and x.ndim > 0:
+            x = x.sum(0, keepdim=x.ndim == 1)
+        elif step == "mean":
+            x = x.mean()
+        elif step == "t" and x.ndim == 2:
+            x = x.t()
+        elif step == "add":
+            x = x + y
+        elif step == "sub":
+            x = y - x
+        elif step == "mul":
+            x = x * y
+        elif step == "div":
+            x = x / (y.abs() + 1)
+        elif step == "maximum":
+            x = torch.maximum(x, y * 0.5)
+        elif step == "rsub":
+            x = 1 - x
+        elif step == "rmul":
+            x = 2 * x
+        elif step == "matmul" and x.ndim >= 1 and y.ndim >= 1:
+            if x.shape[-1] == y.shape[0 if y.ndim == 1 else -2]:
+                x = x @ y
+    return x
+
+
+def test_live_random_composites_agree(torch):
+    """Hypothesis builds chains of ops on broadcasting shapes; both engines must agree on
+    the graph, the values and every gradient."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+
+    steps = st.lists(st.sampled_from(UNARY_STEPS + BINARY_STEPS), min_size=1, max_size=6)
+    shapes = hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3)
+    values = st.floats(-2, 2, width=32)
+
+    @given(shapes=shapes, steps=steps, data=st.data())
+    def check(shapes, steps, data):
+        shape_x, shape_y = shapes.input_shapes
+        arrays = [data.draw(hnp.arrays(np.float32, s, elements=values)) for s in (shape_x, shape_y)]
+        results = []
+        for engine in (torch, autograd_lesson):
+            x, y = (engine.tensor(a, requires_grad=True) for a in arrays)
+            out = composite(engine, x, y, steps)
+            out.sum().backward()
+            results.append(
+                (
+                    recorder.graph_string(out.grad_fn),
+                    recorder.flat(out),
+                    [None if t.grad is None else recorder.flat(t.grad) for t in (x, y)],
+                )
+            )
+        (graph_t, out_t, grads_t), (graph_a, out_a, grads_a) = results
+        assert graph_a == graph_t
+        assert_close(out_a, out_t, "torch.float32", "values")
+        for ours, theirs in zip(grads_a, grads_t):
+            assert (ours is None) == (theirs is None)
+            if theirs is not None:
+                assert_close(ours, theirs, "torch.float32", "grad")
+
+    check()
