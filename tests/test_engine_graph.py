@@ -375,3 +375,13 @@ def test_gradcheck_passes_on_a_right_gradient_and_names_the_worst_entry_of_a_wro
     assert gradcheck(WrongSquare.apply, (x,), raise_exception=False) is False
     with pytest.raises(GradcheckError, match="float64"):
         gradcheck(lambda t: t * 2, (leaf(),))
+
+
+def test_augmented_assignment_on_a_non_leaf_records_the_op():
+    x = leaf()
+    y = x * 2
+    y += 1  # PyTorch: tensor([3., 5.], grad_fn=<AddBackward0>) over MulBackward0
+    assert repr(y) == "tensor([3., 5.], grad_fn=<AddBackward0>)"
+    assert [n.name() if n else None for n, _ in y.grad_fn.next_functions] == ["MulBackward0", None]
+    y.sum().backward()
+    assert values(x.grad) == [2.0, 2.0]
