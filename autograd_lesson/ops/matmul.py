@@ -1,5 +1,8 @@
 """Matrix products. PyTorch picks a kernel (and a node name) by the inputs' ranks:
 vector·vector is `dot`, matrix·vector `mv`, matrix·matrix `mm`, stacks of matrices `bmm`.
+
+The first half holds the four kernels (one Function each); the second, `matmul`, shows
+how `a @ b` of any ranks is reduced to them, node for node as in PyTorch's graph.
 """
 
 import numpy as np
