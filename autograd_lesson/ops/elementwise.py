@@ -222,7 +222,8 @@ class Relu(Function):
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return grad * (out > 0)
+        # where, not grad * mask: a negative grad times 0 would give -0., and PyTorch prints 0.
+        return np.where(out > 0, grad, 0).astype(grad.dtype, copy=False)
 
 
 class Sigmoid(Function):
@@ -274,7 +275,7 @@ class Clamp(Function):
             inside &= a >= self.low
         if self.high is not None:
             inside &= a <= self.high
-        return grad * inside
+        return np.where(inside, grad, 0).astype(grad.dtype, copy=False)
 
 
 class Maximum(Function):
