@@ -8,11 +8,12 @@ dot products into a single matrix product, which BLAS computes at full speed:
     W:      (Cout, kh·kw·C)       the weights, one row per filter, laid out to match
     out  =  cols @ Wᵀ             (N·Ho·Wo, Cout)
 
-Memory layout (why the transposes). Activations are stored "channels last" (NHWC) while
-their shape stays NCHW, PyTorch's `channels_last` idea: `x_nhwc.transpose(0, 3, 1, 2)` has
-shape (N, C, H, W) but keeps each pixel's C values side by side. Then a window is kh·kw
-runs of C contiguous numbers, the copy into `cols` is fast, and the output of the matrix
-product (N·Ho·Wo, Cout) already is NHWC: no reordering copies between layers.
+Memory layout (why the transposes). Inside, the convolution works "channels last" (NHWC):
+the padded copy of the input keeps each pixel's C values side by side, so a window is kh·kw
+runs of C contiguous numbers and the copy into `cols` is fast (from NCHW it would be 2-3
+times slower). Outside, inputs and outputs are ordinary C-ordered NCHW arrays, as PyTorch's
+are, so `view`, `reshape` and friends behave exactly as there. Computing the product as
+W @ colsᵀ gives (Cout, N·Ho·Wo), and one copy of whole images puts it in (N, Cout, Ho, Wo).
 """
 
 import numpy as np
@@ -34,6 +35,18 @@ def channels_last(x):
 def as_nchw(x_nhwc):
     """An (N, H, W, C) array seen with shape (N, C, H, W), memory left channels-last."""
     return x_nhwc.transpose(0, 3, 1, 2)
+
+
+def images_first(out_by_channel, n, out_hw):
+    """(C, N·H·W) to a C-ordered (N, C, H, W): copies whole images (no copy when N = 1)."""
+    c = out_by_channel.shape[0]
+    by_image = out_by_channel.reshape(c, n, -1).transpose(1, 0, 2)
+    return np.ascontiguousarray(by_image).reshape(n, c, *out_hw)
+
+
+def channels_first(grad):
+    """(N, C, H, W) to (C, N·H·W): the inverse of images_first."""
+    return np.moveaxis(grad, 1, 0).reshape(grad.shape[1], -1)
 
 
 def pad_nhwc(x_nhwc, padding, fill=0.0):
@@ -100,8 +113,8 @@ def weight_rows(weight, channels_first):
 
 
 class Convolution(Function):
-    """out[n,o,y,x] = b[o] + Σ_{c,i,j} w[o,c,i,j]·x_pad[n,c,s·y+i,s·x+j]  (as cols @ Wᵀ)
-    ∂loss/∂W = gradᵀ @ cols,  ∂loss/∂cols = grad @ W (then col2im),  ∂loss/∂b = Σ grad
+    """out[n,o,y,x] = b[o] + Σ_{c,i,j} w[o,c,i,j]·x_pad[n,c,s·y+i,s·x+j]  (as W @ colsᵀ)
+    ∂loss/∂W = grad @ cols,  ∂loss/∂cols = gradᵀ @ W (then col2im),  ∂loss/∂b = Σ grad
 
     The bias may be an empty array (a conv without bias): it then gets no gradient, and the
     graph shows (None, 0) in its place, as PyTorch's does.
@@ -123,15 +136,15 @@ class Convolution(Function):
         # weights are bigger than cols, and the (C, kh, kw) order spares copying them.
         self.channels_first = n * self.out_hw[0] * self.out_hw[1] < c_out
         w_rows = weight_rows(weight, self.channels_first)
-        out = self.cols(x) @ w_rows.T  # (N·Ho·Wo, Cout): already channels-last
+        out = w_rows @ self.cols(x).T  # (Cout, N·Ho·Wo)
         if bias.size:
-            out += bias
+            out += bias[:, None]
         # Save x, not cols: cols is up to kh·kw times bigger, and x is usually kept anyway
         # (by the ReLU before). Backward rebuilds cols, a copy that costs far less than the
         # matrix products.
         self.save_for_backward(x, w_rows)
         self.has_bias = bool(bias.size)
-        return as_nchw(out.reshape(n, *self.out_hw, c_out))
+        return images_first(out, n, self.out_hw)
 
     def cols(self, x):
         x_padded = pad_nhwc(channels_last(x), self.padding)
@@ -142,22 +155,22 @@ class Convolution(Function):
         x, w_rows = self.saved_tensors
         cols = self.cols(x)
         c_out, c_in, kh, kw = self.weight_shape
-        grad_rows = channels_last(grad).reshape(-1, c_out)  # (N·Ho·Wo, Cout)
-        grad_w = grad_rows.T @ cols  # (Cout, kh·kw·C), rows ordered as w_rows
+        grad_by_channel = channels_first(grad)  # (Cout, N·Ho·Wo)
+        grad_w = grad_by_channel @ cols  # (Cout, kh·kw·C), rows ordered as w_rows
         if self.channels_first:
             grad_w = grad_w.reshape(self.weight_shape)
         else:
             grad_w = np.ascontiguousarray(grad_w.reshape(c_out, kh, kw, c_in).transpose(0, 3, 1, 2))
-        grad_b = grad_rows.sum(axis=0) if self.has_bias else None
+        grad_b = grad_by_channel.sum(axis=1) if self.has_bias else None
         # The input's gradient is skipped when nothing needs it (e.g. the network's input
         # image): for the first layer that is the most expensive part of backward.
         input_node, _ = self.next_functions[0]
         if input_node is None:
             return None, grad_w, grad_b
-        grad_cols = grad_rows @ w_rows
+        grad_cols = grad_by_channel.T @ w_rows  # (N·Ho·Wo, kh·kw·C)
         grad_padded = col2im(
             grad_cols, self.padded_shape, self.kernel, self.stride, self.out_hw, self.channels_first
         )
         (ph, pw), (h, w) = self.padding, self.input_hw
-        grad_x = grad_padded[:, ph : ph + h, pw : pw + w, :]
-        return as_nchw(grad_x), grad_w, grad_b
+        grad_x = as_nchw(grad_padded[:, ph : ph + h, pw : pw + w, :])
+        return np.ascontiguousarray(grad_x), grad_w, grad_b

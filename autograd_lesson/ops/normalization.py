@@ -7,9 +7,8 @@ running estimates move towards them: running = (1 - momentum)·running + momentu
 with the *unbiased* variance (divided by m - 1), as PyTorch does. In evaluation the running
 estimates are used instead, so one image gives the same answer whatever batch it is in.
 
-All the work happens on an (m, C) view of the input, one row per pixel (m = N·H·W): for
-channels-last activations (see ops/conv.py) that view needs no copy, and per-channel sums
-become sums down the columns.
+Per-channel statistics are reductions over every axis but the channel axis (1); the
+per-channel numbers are then shaped (1, C, 1, 1) so that they broadcast over the input.
 """
 
 import numpy as np
@@ -17,15 +16,14 @@ import numpy as np
 from ..function import Function
 
 
-def rows_per_channel(x):
-    """x (N, C, ...) seen as (m, C): one row per position, one column per channel."""
-    return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+def channel_axes(x):
+    """Every axis but the channel axis: (0, 2, 3) for images, (0,) for (N, C) inputs."""
+    return (0,) + tuple(range(2, x.ndim))
 
 
-def back_to_input_layout(rows, shape):
-    """Undo rows_per_channel: (m, C) back to `shape` (N, C, ...), memory channels-last."""
-    channels_last_shape = (shape[0],) + tuple(shape[2:]) + (shape[1],)
-    return np.moveaxis(rows.reshape(channels_last_shape), -1, 1)
+def per_channel(values, x):
+    """Per-channel numbers (C,) shaped to broadcast against x: (1, C, 1, 1) for images."""
+    return values.reshape((1, -1) + (1,) * (x.ndim - 2))
 
 
 class BatchNorm(Function):
@@ -40,41 +38,42 @@ class BatchNorm(Function):
     name_in_pytorch = "NativeBatchNormBackward0"
 
     def forward(self, x, weight, bias, running_mean, running_var, training, momentum, eps):
-        rows = rows_per_channel(x)
-        self.input_shape, self.training = x.shape, training
+        axes = channel_axes(x)
+        self.axes, self.count, self.training = axes, x.size // x.shape[1], training
         if training:
-            mean = rows.mean(axis=0)
-            centred = rows - mean
-            var = np.einsum("mc,mc->c", centred, centred) / len(rows)  # biased, for normalising
+            mean = x.mean(axis=axes)
+            centred = x - per_channel(mean, x)
+            var = np.square(centred).sum(axis=axes) / self.count  # biased, for normalising
             if running_mean is not None:
-                unbiased = var * len(rows) / (len(rows) - 1)
+                unbiased = var * self.count / (self.count - 1)
                 running_mean *= 1 - momentum
                 running_mean += momentum * mean
                 running_var *= 1 - momentum
                 running_var += momentum * unbiased
         else:
             mean, var = running_mean, running_var
-            centred = rows - mean
+            centred = x - per_channel(mean, x)
         inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
-        x_hat = centred * inv_std
+        x_hat = centred * per_channel(inv_std, x)
         self.has_affine = bool(weight.size)
-        self.scale = weight * inv_std if self.has_affine else inv_std  # ∂out/∂x in eval mode
-        out = x_hat * weight + bias if self.has_affine else x_hat
+        # ∂out/∂x in eval mode, and the common factor of the training formula.
+        self.scale = per_channel(weight * inv_std if self.has_affine else inv_std, x)
+        out = x_hat * per_channel(weight, x) + per_channel(bias, x) if self.has_affine else x_hat
         self.save_for_backward(x_hat)
-        return back_to_input_layout(out.astype(x.dtype, copy=False), x.shape)
+        return out.astype(x.dtype, copy=False)
 
     def backward(self, grad):
         (x_hat,) = self.saved_tensors
-        g = rows_per_channel(grad)
-        grad_bias = g.sum(axis=0)
-        grad_weight = np.einsum("mc,mc->c", g, x_hat)
+        grad_bias = grad.sum(axis=self.axes)
+        grad_weight = (grad * x_hat).sum(axis=self.axes)
         if self.training:
-            m = len(g)
-            # g - mean(g) - x̂·mean(g·x̂), then times γ/σ: one pass over the data.
-            grad_x = (g - grad_bias / m - x_hat * (grad_weight / m)) * self.scale
+            m = self.count
+            # g - mean(g) - x̂·mean(g·x̂), then times γ/σ.
+            centred_grad = grad - per_channel(grad_bias / m, grad)
+            grad_x = (centred_grad - x_hat * per_channel(grad_weight / m, grad)) * self.scale
         else:
-            grad_x = g * self.scale
-        grad_x = back_to_input_layout(grad_x.astype(grad.dtype, copy=False), self.input_shape)
+            grad_x = grad * self.scale
+        grad_x = grad_x.astype(grad.dtype, copy=False)
         if not self.has_affine:
             return grad_x, None, None
         return grad_x, grad_weight, grad_bias

@@ -1,13 +1,24 @@
 """Pooling: summarise each window of an image by its maximum or its average.
 
-Like the convolution (ops/conv.py), these work on channels-last views of NCHW arrays and
-loop only over the kernel offsets (9 for a 3×3 window), never over images or pixels.
+Max pooling loops only over the kernel offsets (9 for a 3×3 window), each step comparing
+one strided slice of all images, channels and pixels at once; never over pixels.
 """
 
 import numpy as np
 
 from ..function import Function
-from .conv import as_nchw, channels_last, kernel_offset_slices, output_size, pad_nhwc
+from .conv import kernel_offset_slices, output_size
+
+
+def pad_nchw(x, padding, fill):
+    """x (N, C, H, W) with `padding` rows/columns of `fill` around each image (a new array)."""
+    ph, pw = padding
+    if ph == 0 and pw == 0:
+        return x
+    n, c, h, w = x.shape
+    padded = np.full((n, c, h + 2 * ph, w + 2 * pw), fill, dtype=x.dtype)
+    padded[:, :, ph : ph + h, pw : pw + w] = x
+    return padded
 
 
 class MaxPool2d(Function):
@@ -22,11 +33,11 @@ class MaxPool2d(Function):
         self.out_hw = (output_size(h, kh, sh, padding[0]), output_size(w, kw, sw, padding[1]))
         self.kernel, self.stride, self.padding, self.input_hw = kernel, stride, padding, (h, w)
         # Padding never wins a maximum: pad with -inf.
-        x_padded = pad_nhwc(channels_last(x), padding, fill=-np.inf)
+        x_padded = pad_nchw(x, padding, fill=-np.inf)
         self.padded_shape = x_padded.shape
         best = winner = None
         for offset, (rows, columns) in enumerate(self.offsets()):
-            candidate = x_padded[:, rows, columns, :]
+            candidate = x_padded[:, :, rows, columns]
             if best is None:
                 best = candidate.copy()
                 winner = np.zeros(best.shape, dtype=np.uint8)  # which offset holds the max
@@ -39,7 +50,7 @@ class MaxPool2d(Function):
             winner *= ~better
             winner += better * np.uint8(offset)
         self.save_for_backward(winner)
-        return as_nchw(best)
+        return best
 
     def offsets(self):
         kh, kw = self.kernel
@@ -49,12 +60,11 @@ class MaxPool2d(Function):
 
     def backward(self, grad):
         (winner,) = self.saved_tensors
-        grad_nhwc = channels_last(grad)
         grad_padded = np.zeros(self.padded_shape, dtype=grad.dtype)
         for offset, (rows, columns) in enumerate(self.offsets()):
-            grad_padded[:, rows, columns, :] += grad_nhwc * (winner == offset)
+            grad_padded[:, :, rows, columns] += grad * (winner == offset)
         (ph, pw), (h, w) = self.padding, self.input_hw
-        return as_nchw(grad_padded[:, ph : ph + h, pw : pw + w, :])
+        return np.ascontiguousarray(grad_padded[:, :, ph : ph + h, pw : pw + w])
 
 
 def adaptive_bounds(size, out_size):
