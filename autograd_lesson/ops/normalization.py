@@ -54,12 +54,18 @@ class BatchNorm(Function):
             mean, var = running_mean, running_var
             centred = x - per_channel(mean, x)
         inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
-        x_hat = centred * per_channel(inv_std, x)
+        # In place from here on (x̂ overwrites `centred`, β is added into γ·x̂): each
+        # temporary array avoided is one pass over the activations saved.
+        x_hat = centred
+        x_hat *= per_channel(inv_std, x)
         self.has_affine = bool(weight.size)
         # ∂out/∂x in eval mode, and the common factor of the training formula.
         self.scale = per_channel(weight * inv_std if self.has_affine else inv_std, x)
-        out = x_hat * per_channel(weight, x) + per_channel(bias, x) if self.has_affine else x_hat
         self.save_for_backward(x_hat)
+        if not self.has_affine:
+            return x_hat.astype(x.dtype)  # a copy: x̂ itself stays saved for backward
+        out = x_hat * per_channel(weight, x)
+        out += per_channel(bias, x)
         return out.astype(x.dtype, copy=False)
 
     def backward(self, grad):
@@ -68,9 +74,10 @@ class BatchNorm(Function):
         grad_weight = (grad * x_hat).sum(axis=self.axes)
         if self.training:
             m = self.count
-            # g - mean(g) - x̂·mean(g·x̂), then times γ/σ.
-            centred_grad = grad - per_channel(grad_bias / m, grad)
-            grad_x = (centred_grad - x_hat * per_channel(grad_weight / m, grad)) * self.scale
+            # γ/σ · (g - mean(g) - x̂·mean(g·x̂)), with as few temporary arrays as possible.
+            grad_x = grad - per_channel(grad_bias / m, grad)
+            grad_x -= x_hat * per_channel(grad_weight / m, grad)
+            grad_x *= self.scale
         else:
             grad_x = grad * self.scale
         grad_x = grad_x.astype(grad.dtype, copy=False)
