@@ -12,7 +12,7 @@ from .. import dtypes
 from ..ops import conv as conv_ops
 from ..ops import elementwise, loss, matmul, normalization, pooling, reduction
 from ..random import rng
-from ..tensor import Size, Tensor, _dtype_short_name
+from ..tensor import Size, Tensor
 
 
 def _pair(value):
@@ -20,6 +20,14 @@ def _pair(value):
     if isinstance(value, int | np.integer):
         return (int(value), int(value))
     return tuple(int(v) for v in value)
+
+
+# How PyTorch's C++ messages name dtypes ("Input type (double) and bias type (float) ...").
+C_TYPE_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int"}
+
+
+def _c_name(tensor):
+    return C_TYPE_NAMES.get(tensor.dtype.name, tensor.dtype.name)
 
 
 def _absent(like):
@@ -42,6 +50,16 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({rows}x{width} and "
             f"{in_features}x{out_features})"
+        )
+    if input.dtype != weight.dtype:
+        if bias is None:
+            raise RuntimeError(
+                "expected m1 and m2 to have the same dtype, but got: "
+                f"{_c_name(input)} != {_c_name(weight)}"
+            )
+        raise RuntimeError(
+            "mat1 and mat2 must have the same dtype, but got "
+            f"{input.dtype.short_name} and {weight.dtype.short_name}"
         )
     if input.ndim != 2:
         # Fold every leading dimension into rows, multiply, unfold: PyTorch does the same.
@@ -72,6 +90,14 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             f"Given groups=1, weight of size {list(weight.shape)}, expected input"
             f"{list(input.shape)} to have {c_in} channels, but got {input.shape[1]} "
             "channels instead"
+        )
+    if bias is not None and input.dtype != bias.dtype:
+        raise RuntimeError(
+            f"Input type ({_c_name(input)}) and bias type ({_c_name(bias)}) should be the same"
+        )
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            f"expected scalar type {input.dtype.short_name} but found {weight.dtype.short_name}"
         )
     stride, padding = _pair(stride), _conv_padding(padding, (kh, kw))
     padded = tuple(input.shape[2 + d] + 2 * padding[d] for d in range(2))
@@ -117,6 +143,9 @@ def batch_norm(
         raise ValueError(
             f"Expected more than 1 value per channel when training, got input size {input.shape!r}"
         )
+    others = [t for t in (running_mean, running_var, weight, bias) if t is not None]
+    if any(t.dtype != input.dtype for t in others):
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     if not training and running_mean is None:
         training = True  # no running statistics to use: PyTorch normalises with the batch's
     stats = (None, None) if running_mean is None else (running_mean._data, running_var._data)
@@ -242,7 +271,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  
         raise NotImplementedError("autograd_lesson's nll_loss takes (N, C) or (C,) inputs")
     labels = target._data if isinstance(target, Tensor) else np.asarray(target)
     if labels.dtype.kind not in "iu":
-        found = _dtype_short_name(dtypes.from_numpy(labels.dtype))
+        found = dtypes.from_numpy(labels.dtype).short_name
         raise RuntimeError(f"expected scalar type Long but found {found}")
     if labels.shape[0] != input.shape[0]:
         raise ValueError(

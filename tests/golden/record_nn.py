@@ -356,6 +356,18 @@ ERRORS = [
     ),
     ("cross_entropy_batch_mismatch", "F.cross_entropy(torch.rand(2, 3), torch.tensor([0, 1, 1]))"),
     ("dropout_bad_p", "nn.Dropout(1.5)"),
+    ("conv_float64_input", "nn.Conv2d(3, 4, 3)(torch.rand(1, 3, 5, 5, dtype=torch.float64))"),
+    (
+        "conv_float64_input_no_bias",
+        "nn.Conv2d(3, 4, 3, bias=False)(torch.rand(1, 3, 5, 5, dtype=torch.float64))",
+    ),
+    ("conv_int64_input", "nn.Conv2d(3, 4, 3)(torch.ones(1, 3, 5, 5, dtype=torch.int64))"),
+    ("linear_float64_input", "nn.Linear(3, 4)(torch.rand(2, 3, dtype=torch.float64))"),
+    (
+        "linear_float64_input_no_bias",
+        "nn.Linear(3, 4, bias=False)(torch.rand(2, 3, dtype=torch.float64))",
+    ),
+    ("batchnorm_float64_input", "nn.BatchNorm2d(3)(torch.rand(2, 3, 2, 2, dtype=torch.float64))"),
     ("bad_reduction", "F.mse_loss(torch.rand(2), torch.rand(2), reduction='avg')"),
     ("assign_tensor_to_parameter", "setattr(nn.Linear(2, 2), 'weight', torch.rand(2, 2))"),
     ("fan_of_vector", "nn.init.kaiming_uniform_(torch.empty(3))"),
