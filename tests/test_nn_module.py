@@ -389,3 +389,28 @@ def test_live_load_state_dict_messages(real_torch):
     result = reference.load_state_dict(state, strict=False)
     ours = Net().load_state_dict({k: v.numpy() for k, v in state.items()}, strict=False)
     assert repr(result) == repr(ours)
+
+
+def test_old_checkpoints_without_num_batches_tracked_load():
+    """torchvision's ImageNet weights predate num_batches_tracked; PyTorch accepts them
+    from a plain dict (no version metadata) and keeps the counter, as we do."""
+    model = Net()
+    model.bn1.num_batches_tracked.fill_(5)
+    old = {k: v for k, v in model.state_dict().items() if "num_batches_tracked" not in k}
+    assert repr(model.load_state_dict(old)) == "<All keys matched successfully>"
+    assert model.bn1.num_batches_tracked.item() == 5
+    # A state_dict() of a current model carries versions: there the key must be present.
+    current = model.state_dict()
+    del current["bn1.num_batches_tracked"]
+    with pytest.raises(RuntimeError, match='Missing key.s. in state_dict: "bn1.num_batches'):
+        model.load_state_dict(current)
+
+
+def test_live_old_checkpoint_rule(real_torch):
+    reference = torch_net(real_torch)
+    old = {k: v for k, v in reference.state_dict().items() if "num_batches_tracked" not in k}
+    assert repr(reference.load_state_dict(old)) == "<All keys matched successfully>"
+    current = reference.state_dict()
+    del current["bn1.num_batches_tracked"]
+    with pytest.raises(RuntimeError, match='Missing key.s. in state_dict: "bn1.num_batches'):
+        reference.load_state_dict(current)

@@ -17,6 +17,7 @@ class _BatchNorm(Module):
     """
 
     expected_ndim = None  # set by each subclass
+    _version = 2  # version 2 added num_batches_tracked (PyTorch 0.4.1)
 
     def __init__(
         self,
@@ -80,6 +81,13 @@ class _BatchNorm(Module):
         if counting:  # after the op, so a refused input changes nothing
             self.num_batches_tracked._data += 1
         return output
+
+    def _may_be_missing(self, prefix, version):
+        """Checkpoints older than num_batches_tracked (torchvision's ImageNet weights are)
+        lack it: PyTorch loads them and keeps the counter as it is."""
+        if self.track_running_stats and (version is None or version < 2):
+            return [f"{prefix}.num_batches_tracked" if prefix else "num_batches_tracked"]
+        return []
 
     def extra_repr(self):
         return (

@@ -55,6 +55,10 @@ def _indent(text, spaces):
 class Module:
     """Base class for all layers and models: subclass it, set attributes, write forward()."""
 
+    # Saved with state_dict() as "version" metadata; raised when a layer's saved state
+    # changes, so that old checkpoints can still be read (see BatchNorm).
+    _version = 1
+
     def __init__(self):
         # object.__setattr__: our own __setattr__ needs these registries to exist.
         object.__setattr__(self, "training", True)
@@ -308,9 +312,12 @@ class Module:
         """Every parameter and persistent buffer by dotted name, in registration order.
 
         The tensors share memory with the model (detached from the graph unless keep_vars).
+        As in PyTorch, the dict also carries each module's version in `._metadata`.
         """
         state = OrderedDict() if destination is None else destination
+        metadata = getattr(state, "_metadata", OrderedDict())
         for module_prefix, module in self.named_modules(prefix=prefix, remove_duplicate=False):
+            metadata[module_prefix] = {"version": module._version}
             dotted = f"{module_prefix}." if module_prefix else ""
             for name, param in module._parameters.items():
                 if param is not None:
@@ -318,7 +325,12 @@ class Module:
             for name, buffer in module._buffers.items():
                 if buffer is not None and name not in module._non_persistent_buffers:
                     state[dotted + name] = buffer if keep_vars else buffer.detach()
+        state._metadata = metadata
         return state
+
+    def _may_be_missing(self, prefix, version):
+        """State keys an old checkpoint (saved by this module at `version`) may lack."""
+        return []
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy tensors (or NumPy arrays) into the parameters and buffers with the same names.
@@ -329,7 +341,13 @@ class Module:
         if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
-        missing = [key for key in own if key not in state_dict]
+        versions = getattr(state_dict, "_metadata", {})
+        excused = {
+            key
+            for prefix, module in self.named_modules(remove_duplicate=False)
+            for key in module._may_be_missing(prefix, versions.get(prefix, {}).get("version"))
+        }
+        missing = [key for key in own if key not in state_dict and key not in excused]
         unexpected = [key for key in state_dict.keys() if key not in own]
         errors, sources = [], {}
         for key, target in own.items():
@@ -365,6 +383,7 @@ class Module:
                 f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                 + "\n\t".join(errors)
             )
+        # (An excused key that is missing keeps its current value, as in PyTorch.)
         for key, source in sources.items():
             # In place: an optimizer holding these parameters keeps seeing the new values.
             own[key]._data[...] = source
