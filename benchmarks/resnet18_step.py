@@ -273,7 +273,7 @@ def main(argv=None):
             rows.append(row)
     print_table(
         f"ResNet-18 training step on 3x64x64, {args.threads} thread(s), median times "
-        f"(numpy {np.__version__}"
+        f"(numpy {np.__version__}, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'auto')}"
         + (f", torch {engines['torch'].__version__})" if with_torch else ")"),
         header,
         rows,
