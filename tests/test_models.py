@@ -380,3 +380,11 @@ def test_export_refuses_a_state_dict_that_does_not_fit(tmp_path, torch):
     with pytest.raises(WeightsFileError, match="missing keys: conv1.weight"):
         export_weights.main(["resnet18", "--from-pth", str(pth), "--out", str(out)])
     assert not out.exists()
+
+
+def test_export_without_torchvision_says_what_to_install(tmp_path):
+    if importlib.util.find_spec("torchvision") is not None:
+        pytest.skip("torchvision is installed: the export would download the real weights")
+    with pytest.raises(SystemExit, match="needs torch \\(and torchvision unless --from-pth"):
+        export_weights.main(["resnet18", "--out", str(tmp_path / "w.npz")])
+    assert not (tmp_path / "w.npz").exists()
