@@ -14,7 +14,7 @@ LOGITS = [
 ]
 LABELS = [0, 2, 2, 1, 3]
 
-# Exercise 2: the lesson's model, DigitNet(width=16): a stem conv (1 -> 16, 3x3, no bias) and
+# Exercise 2: the lesson's model, digit_net(width=16): a stem conv (1 -> 16, 3x3, no bias) and
 # its BatchNorm, two residual blocks of two 16 -> 16 3x3 convs (no bias) with a BatchNorm each,
 # and Linear(16, 10). Each BatchNorm2d(16) has 32 parameters (weight and bias) and
 # 2 * 16 + 1 buffers (running_mean, running_var, num_batches_tracked), which are not parameters.
@@ -62,7 +62,7 @@ def accuracy(answer):
 
 
 def count_parameters(answer):
-    """Exercise 2: DigitNet(width=16) has 9,690 parameters."""
+    """Exercise 2: digit_net(width=16) has 9,690 parameters."""
     value = _number(answer)
     if value == N_PARAMETERS + N_BUFFER_VALUES:
         hint = (
