@@ -1,19 +1,22 @@
-"""2-D convolution as one matrix product ("im2col").
+"""2-D convolution as matrix products, computed in one of two ways that give the same sums.
 
 A convolution slides a (kh × kw × C) weight window over the image and takes a dot product
-at every position. Copying every window into one row of a matrix `cols` turns all those
-dot products into a single matrix product, which BLAS computes at full speed:
+at every position: out[n,o,y,x] = Σ_{c,i,j} w[o,c,i,j]·x_pad[n,c,s·y+i,s·x+j]. BLAS
+computes matrix products at full speed, so both ways turn those dot products into products:
 
-    cols:   (N·Ho·Wo, kh·kw·C)    one row per output pixel, one column per weight
-    W:      (Cout, kh·kw·C)       the weights, one row per filter, laid out to match
-    out  =  cols @ Wᵀ             (N·Ho·Wo, Cout)
+* Kernel offset by kernel offset. Fix the offset (i, j): the pixels every window sees there
+  form a matrix `window` (N·Ho·Wo, C), and their contribution is one product with the
+  (C, Cout) weights of that offset. The output is the sum of the kh·kw products. Each
+  temporary array is only as big as the output, and the backward pass works the same way.
+* im2col: copy every whole window into one row of a matrix `cols` (N·Ho·Wo, kh·kw·C), then
+  out = cols @ Wᵀ, one product. `cols` is kh·kw times bigger than the input, but this wins
+  when the per-offset products would be too thin for BLAS: with few input channels (an RGB
+  image) or with fewer output pixels than output channels (deep layers, small batches).
 
-Memory layout (why the transposes). Inside, the convolution works "channels last" (NHWC):
-the padded copy of the input keeps each pixel's C values side by side, so a window is kh·kw
-runs of C contiguous numbers and the copy into `cols` is fast (from NCHW it would be 2-3
-times slower). Outside, inputs and outputs are ordinary C-ordered NCHW arrays, as PyTorch's
-are, so `view`, `reshape` and friends behave exactly as there. Computing the product as
-W @ colsᵀ gives (Cout, N·Ho·Wo), and one copy of whole images puts it in (N, Cout, Ho, Wo).
+Memory layout. Inside, the convolution works "channels last" (NHWC): a pixel's C values are
+side by side, so copying windows moves runs of C contiguous numbers (from NCHW it would be
+2-3 times slower). Outside, inputs and outputs are ordinary C-ordered NCHW arrays, as
+PyTorch's are, so `view`, `reshape` and friends behave exactly as there.
 """
 
 import numpy as np
@@ -112,9 +115,27 @@ def weight_rows(weight, channels_first):
     return weight.transpose(0, 2, 3, 1).reshape(weight.shape[0], -1)
 
 
+def nchw_from_rows(rows, n, out_hw):
+    """(N·H·W, C) rows, one per pixel, to a C-ordered (N, C, H, W) array (one copy)."""
+    return np.ascontiguousarray(as_nchw(rows.reshape(n, *out_hw, -1)))
+
+
+def rows_from_nchw(x):
+    """(N, C, H, W) to (N·H·W, C), one row per pixel: the inverse of nchw_from_rows."""
+    return np.ascontiguousarray(channels_last(x)).reshape(-1, x.shape[1])
+
+
+def uses_kernel_offsets(x_shape, weight_shape, out_hw):
+    """True when each per-offset product is big enough for BLAS to run at full speed:
+    at least 16 input channels (its inner dimension) and as many output pixels as output
+    channels (else the weights dominate, and im2col's single product reads them once)."""
+    n, c_in = x_shape[:2]
+    return c_in >= 16 and n * out_hw[0] * out_hw[1] >= weight_shape[0]
+
+
 class Convolution(Function):
-    """out[n,o,y,x] = b[o] + Σ_{c,i,j} w[o,c,i,j]·x_pad[n,c,s·y+i,s·x+j]  (as W @ colsᵀ)
-    ∂loss/∂W = grad @ cols,  ∂loss/∂cols = gradᵀ @ W (then col2im),  ∂loss/∂b = Σ grad
+    """out[n,o,y,x] = b[o] + Σ_{c,i,j} w[o,c,i,j]·x_pad[n,c,s·y+i,s·x+j]
+    ∂loss/∂w[:,:,i,j] = gradᵀ·window(i,j),  ∂loss/∂window(i,j) = grad·w[:,:,i,j],  ∂loss/∂b = Σ grad
 
     The bias may be an empty array (a conv without bias): it then gets no gradient, and the
     graph shows (None, 0) in its place, as PyTorch's does.
@@ -125,52 +146,113 @@ class Convolution(Function):
     def forward(self, x, weight, bias, stride, padding):
         c_out, c_in, kh, kw = weight.shape
         n, _, h, w = x.shape
-        self.kernel, self.stride, self.weight_shape = (kh, kw), stride, weight.shape
+        self.kernel, self.stride, self.padding, self.input_hw = (kh, kw), stride, padding, (h, w)
         self.out_hw = (
             output_size(h, kh, stride[0], padding[0]),
             output_size(w, kw, stride[1], padding[1]),
         )
-        self.input_hw, self.padding = (h, w), padding
-        # Which layout to copy: with many output pixels, cols is the big matrix and the
-        # (kh, kw, C) order copies it fastest; with few (small images, deep layers), the
-        # weights are bigger than cols, and the (C, kh, kw) order spares copying them.
+        self.by_offset = uses_kernel_offsets(x.shape, weight.shape, self.out_hw)
+        # For im2col, which order to copy: with many output pixels, cols is the big matrix
+        # and the (kh, kw, C) order copies it fastest; with few (small images, deep
+        # layers), the weights are bigger than cols, and the (C, kh, kw) order spares
+        # copying them.
         self.channels_first = n * self.out_hw[0] * self.out_hw[1] < c_out
-        w_rows = weight_rows(weight, self.channels_first)
-        out = w_rows @ self.cols(x).T  # (Cout, N·Ho·Wo)
+        x_padded = pad_nhwc(channels_last(x), padding)
+        if self.by_offset:
+            out = nchw_from_rows(self.forward_by_offset(x_padded, weight), n, self.out_hw)
+        else:
+            cols = im2col(x_padded, self.kernel, stride, self.channels_first)
+            out_by_channel = weight_rows(weight, self.channels_first) @ cols.T  # (Cout, N·Ho·Wo)
+            out = images_first(out_by_channel, n, self.out_hw)
         if bias.size:
-            out += bias[:, None]
-        # Save x, not cols: cols is up to kh·kw times bigger, and x is usually kept anyway
-        # (by the ReLU before). Backward rebuilds cols, a copy that costs far less than the
-        # matrix products.
-        self.save_for_backward(x, w_rows)
+            out += bias[:, None, None]
+        # Save x and the weights, nothing derived from them: x is kept anyway (by the ReLU
+        # before), and the weights are the parameters themselves. Backward pads x again,
+        # a copy that costs far less than the matrix products.
+        self.save_for_backward(x, weight)
         self.has_bias = bool(bias.size)
-        return images_first(out, n, self.out_hw)
+        return out
 
-    def cols(self, x):
-        x_padded = pad_nhwc(channels_last(x), self.padding)
-        self.padded_shape = x_padded.shape
-        return im2col(x_padded, self.kernel, self.stride, self.channels_first)
+    def windows(self, x_padded):
+        """For each kernel offset (i, j): (i, j) and the pixels it sees, (N·Ho·Wo, C) rows.
+
+        The rows are copied into one reused buffer (BLAS wants contiguous matrices), so
+        each is valid until the next one is produced.
+        """
+        (kh, kw), (ho, wo) = self.kernel, self.out_hw
+        n, c = x_padded.shape[0], x_padded.shape[3]
+        window = np.empty((n, ho, wo, c), dtype=x_padded.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                rows, columns = kernel_offset_slices(i, j, self.out_hw, self.stride)
+                np.copyto(window, x_padded[:, rows, columns, :])
+                yield i, j, window.reshape(-1, c)
+
+    def forward_by_offset(self, x_padded, weight):
+        """Σ over the offsets (i, j) of window(i, j) @ w[:, :, i, j]ᵀ, as (N·Ho·Wo, Cout) rows."""
+        by_offset = np.ascontiguousarray(weight.transpose(2, 3, 1, 0))  # (kh, kw, C, Cout)
+        out = product = None
+        for i, j, window in self.windows(x_padded):
+            if out is None:
+                out = window @ by_offset[i, j]
+                product = np.empty_like(out)
+            else:
+                # Into a reused buffer, then added: no new array per offset.
+                np.matmul(window, by_offset[i, j], out=product)
+                out += product
+        return out
 
     def backward(self, grad):
-        x, w_rows = self.saved_tensors
-        cols = self.cols(x)
-        c_out, c_in, kh, kw = self.weight_shape
-        grad_by_channel = channels_first(grad)  # (Cout, N·Ho·Wo)
-        grad_w = grad_by_channel @ cols  # (Cout, kh·kw·C), rows ordered as w_rows
-        if self.channels_first:
-            grad_w = grad_w.reshape(self.weight_shape)
-        else:
-            grad_w = np.ascontiguousarray(grad_w.reshape(c_out, kh, kw, c_in).transpose(0, 3, 1, 2))
-        grad_b = grad_by_channel.sum(axis=1) if self.has_bias else None
+        x, weight = self.saved_tensors
+        x_padded = pad_nhwc(channels_last(x), self.padding)
         # The input's gradient is skipped when nothing needs it (e.g. the network's input
         # image): for the first layer that is the most expensive part of backward.
         input_node, _ = self.next_functions[0]
-        if input_node is None:
+        needs_input_grad = input_node is not None
+        if self.by_offset:
+            grad_w, grad_padded = self.backward_by_offset(x_padded, weight, grad, needs_input_grad)
+        else:
+            grad_w, grad_padded = self.backward_im2col(x_padded, weight, grad, needs_input_grad)
+        grad_b = np.einsum("nchw->c", grad) if self.has_bias else None
+        if not needs_input_grad:
             return None, grad_w, grad_b
-        grad_cols = grad_by_channel.T @ w_rows  # (N·Ho·Wo, kh·kw·C)
-        grad_padded = col2im(
-            grad_cols, self.padded_shape, self.kernel, self.stride, self.out_hw, self.channels_first
-        )
         (ph, pw), (h, w) = self.padding, self.input_hw
         grad_x = as_nchw(grad_padded[:, ph : ph + h, pw : pw + w, :])
         return np.ascontiguousarray(grad_x), grad_w, grad_b
+
+    def backward_by_offset(self, x_padded, weight, grad, needs_input_grad):
+        """Per offset (i, j): ∂w[:,:,i,j] = gradᵀ @ window, and grad @ w[:,:,i,j] added back
+        onto the pixels the window took (the padded input's gradient)."""
+        c_out, c_in, kh, kw = weight.shape
+        grad_rows = rows_from_nchw(grad)  # (N·Ho·Wo, Cout)
+        by_offset = np.ascontiguousarray(weight.transpose(2, 3, 0, 1))  # (kh, kw, Cout, C)
+        grad_w = np.empty((kh, kw, c_out, c_in), dtype=weight.dtype)
+        grad_padded = np.zeros(x_padded.shape, dtype=grad.dtype) if needs_input_grad else None
+        for i, j, window in self.windows(x_padded):
+            np.matmul(grad_rows.T, window, out=grad_w[i, j])
+            if needs_input_grad:
+                # The window buffer is free once used: it receives this offset's gradient.
+                np.matmul(grad_rows, by_offset[i, j], out=window)
+                rows, columns = kernel_offset_slices(i, j, self.out_hw, self.stride)
+                seen = grad_padded[:, rows, columns, :]  # a view: += adds into grad_padded
+                seen += window.reshape(seen.shape)
+        return np.ascontiguousarray(grad_w.transpose(2, 3, 0, 1)), grad_padded
+
+    def backward_im2col(self, x_padded, weight, grad, needs_input_grad):
+        """∂W = grad @ cols, and ∂cols = gradᵀ @ W spread back by col2im."""
+        c_out, c_in, kh, kw = weight.shape
+        cols = im2col(x_padded, self.kernel, self.stride, self.channels_first)
+        grad_by_channel = channels_first(grad)  # (Cout, N·Ho·Wo)
+        grad_w = grad_by_channel @ cols  # (Cout, kh·kw·C), rows ordered as weight_rows
+        if self.channels_first:
+            grad_w = grad_w.reshape(weight.shape)
+        else:
+            grad_w = np.ascontiguousarray(grad_w.reshape(c_out, kh, kw, c_in).transpose(0, 3, 1, 2))
+        if not needs_input_grad:
+            return grad_w, None
+        del cols  # free it before grad_cols, as big, is made
+        grad_cols = grad_by_channel.T @ weight_rows(weight, self.channels_first)
+        grad_padded = col2im(
+            grad_cols, x_padded.shape, self.kernel, self.stride, self.out_hw, self.channels_first
+        )
+        return grad_w, grad_padded
