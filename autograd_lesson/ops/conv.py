@@ -173,32 +173,34 @@ class Convolution(Function):
         self.has_bias = bool(bias.size)
         return out
 
-    def windows(self, x_padded):
-        """For each kernel offset (i, j): (i, j) and the pixels it sees, (N·Ho·Wo, C) rows.
+    def windows(self, x_padded, weight):
+        """For each kernel offset (i, j): i, j, the pixels it sees as (N·Ho·Wo, C) rows, and
+        its weights w[:, :, i, j] (Cout, C).
 
-        The rows are copied into one reused buffer (BLAS wants contiguous matrices), so
-        each is valid until the next one is produced.
+        Both are copied into reused buffers, as BLAS wants contiguous matrices (NumPy falls
+        back to a loop several times slower otherwise); each is valid until the next offset.
         """
         (kh, kw), (ho, wo) = self.kernel, self.out_hw
         n, c = x_padded.shape[0], x_padded.shape[3]
         window = np.empty((n, ho, wo, c), dtype=x_padded.dtype)
+        w_ij = np.empty(weight.shape[:2], dtype=weight.dtype)
         for i in range(kh):
             for j in range(kw):
                 rows, columns = kernel_offset_slices(i, j, self.out_hw, self.stride)
                 np.copyto(window, x_padded[:, rows, columns, :])
-                yield i, j, window.reshape(-1, c)
+                np.copyto(w_ij, weight[:, :, i, j])
+                yield i, j, window.reshape(-1, c), w_ij
 
     def forward_by_offset(self, x_padded, weight):
         """Σ over the offsets (i, j) of window(i, j) @ w[:, :, i, j]ᵀ, as (N·Ho·Wo, Cout) rows."""
-        by_offset = np.ascontiguousarray(weight.transpose(2, 3, 1, 0))  # (kh, kw, C, Cout)
         out = product = None
-        for i, j, window in self.windows(x_padded):
+        for _i, _j, window, w_ij in self.windows(x_padded, weight):
             if out is None:
-                out = window @ by_offset[i, j]
+                out = window @ w_ij.T
                 product = np.empty_like(out)
             else:
                 # Into a reused buffer, then added: no new array per offset.
-                np.matmul(window, by_offset[i, j], out=product)
+                np.matmul(window, w_ij.T, out=product)
                 out += product
         return out
 
@@ -223,20 +225,18 @@ class Convolution(Function):
     def backward_by_offset(self, x_padded, weight, grad, needs_input_grad):
         """Per offset (i, j): ∂w[:,:,i,j] = gradᵀ @ window, and grad @ w[:,:,i,j] added back
         onto the pixels the window took (the padded input's gradient)."""
-        c_out, c_in, kh, kw = weight.shape
         grad_rows = rows_from_nchw(grad)  # (N·Ho·Wo, Cout)
-        by_offset = np.ascontiguousarray(weight.transpose(2, 3, 0, 1))  # (kh, kw, Cout, C)
-        grad_w = np.empty((kh, kw, c_out, c_in), dtype=weight.dtype)
+        grad_w = np.empty(weight.shape, dtype=weight.dtype)
         grad_padded = np.zeros(x_padded.shape, dtype=grad.dtype) if needs_input_grad else None
-        for i, j, window in self.windows(x_padded):
-            np.matmul(grad_rows.T, window, out=grad_w[i, j])
+        for i, j, window, w_ij in self.windows(x_padded, weight):
+            np.matmul(grad_rows.T, window, out=grad_w[:, :, i, j])
             if needs_input_grad:
                 # The window buffer is free once used: it receives this offset's gradient.
-                np.matmul(grad_rows, by_offset[i, j], out=window)
+                np.matmul(grad_rows, w_ij, out=window)
                 rows, columns = kernel_offset_slices(i, j, self.out_hw, self.stride)
                 seen = grad_padded[:, rows, columns, :]  # a view: += adds into grad_padded
                 seen += window.reshape(seen.shape)
-        return np.ascontiguousarray(grad_w.transpose(2, 3, 0, 1)), grad_padded
+        return grad_w, grad_padded
 
     def backward_im2col(self, x_padded, weight, grad, needs_input_grad):
         """∂W = grad @ cols, and ∂cols = gradᵀ @ W spread back by col2im."""
