@@ -12,9 +12,20 @@ The step is the seed lesson's, on 3x64x64 images:
 
 Time: both engines get the same weights and data. After one warm-up step each, the
 repetitions alternate (ours, then torch, then ours, ...) in this one process, so a slow
-moment of the machine hits both; each phase is timed with time.perf_counter and the
-median over the repetitions is printed, with the ratio ours / torch (below 1: faster).
+moment of the machine hits both; the median of each phase over the repetitions is
+printed, with the ratio ours / torch (below 1: faster). The clock: with one thread, CPU
+time (time.process_time), which other processes on a loaded machine barely change; with
+more threads, wall time (time.perf_counter), since CPU time would add up the threads'.
+`--clock` chooses another.
 `zero_grad(set_to_none=True)` runs before every step and is not timed.
+
+BLAS kernel: this machine's environment sets OPENBLAS_CORETYPE=Haswell and
+OPENBLAS_L2_SIZE=512 (meant for old OpenBLAS builds); with them, NumPy's OpenBLAS runs its
+AVX2 kernels although the CPU has AVX-512, at half the speed of a matrix product. So, by
+default, the script re-executes itself with both variables removed (for this one run: the
+environment of everything else is unchanged), and prints the kernel OpenBLAS then picked
+(threadpoolctl's "architecture", when threadpoolctl is installed). `--keep-blas-env` keeps
+the environment's values.
 
 Threads: `--threads N` sets OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and MKL_NUM_THREADS
 before NumPy is imported (the BLAS reads them once, when it loads; the script re-executes
@@ -40,10 +51,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+# Forced kernel choice and cache size for old OpenBLAS builds: removed together, or kept.
+BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 PHASES = ("forward", "backward", "step")
 
 
@@ -52,22 +66,52 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 32])
     parser.add_argument("--repeats", type=int, default=None, help="default: 15 at batch 1, 5 above")
+    parser.add_argument(
+        "--clock", choices=["cpu", "wall"], help="default: cpu with 1 thread, wall with more"
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
+    parser.add_argument(
+        "--keep-blas-env",
+        action="store_true",
+        help=f"keep {' and '.join(BLAS_OVERRIDES)} from the environment (default: unset both)",
+    )
     parser.add_argument(
         "--memory-child", choices=["autograd_lesson", "torch"], help=argparse.SUPPRESS
     )
     return parser.parse_args(argv)
 
 
-def limit_threads(threads):
-    """Set the BLAS thread count; it only takes effect if NumPy is not loaded yet."""
-    wanted = str(threads)
-    if all(os.environ.get(name) == wanted for name in THREAD_VARIABLES):
+def set_environment(threads, keep_blas_env):
+    """Thread counts, and the BLAS overrides unset unless kept. The BLAS reads these once,
+    when it loads: if NumPy is loaded already, the script runs itself again."""
+    wanted = {name: str(threads) for name in THREAD_VARIABLES}
+    remove = () if keep_blas_env else BLAS_OVERRIDES
+    if all(os.environ.get(k) == v for k, v in wanted.items()) and not any(
+        name in os.environ for name in remove
+    ):
         return
-    for name in THREAD_VARIABLES:
-        os.environ[name] = wanted
+    os.environ.update(wanted)
+    for name in remove:
+        os.environ.pop(name, None)
     if "numpy" in sys.modules:
         os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def blas_kernel():
+    """The kernel NumPy's OpenBLAS runs ("SkylakeX", "Haswell", ...), as threadpoolctl reports."""
+    import numpy as np
+
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (install threadpoolctl to see it)"
+    numpy_dir = str(Path(np.__file__).parent)  # NumPy's own BLAS, not another library's
+    kernels = {
+        info.get("architecture", "?")
+        for info in threadpool_info()
+        if info["user_api"] == "blas" and info["filepath"].startswith(numpy_dir)
+    }
+    return ", ".join(sorted(kernels)) or "unknown (no BLAS found in NumPy)"
 
 
 # ---------------------------------------------------------------------- the two engines
@@ -131,25 +175,23 @@ def inputs(batch):
     )
 
 
-def timed_step(engine, model, optimizer, data, labels):
+def timed_step(engine, model, optimizer, data, labels, clock=time.perf_counter):
     """(forward, backward, step) seconds for one training step."""
-    from time import perf_counter
-
     optimizer.zero_grad(set_to_none=True)
-    start = perf_counter()
+    start = clock()
     loss = (model(data) - labels).sum()
-    forward_done = perf_counter()
+    forward_done = clock()
     loss.backward()
-    backward_done = perf_counter()
+    backward_done = clock()
     optimizer.step()
-    step_done = perf_counter()
+    step_done = clock()
     return forward_done - start, backward_done - forward_done, step_done - backward_done
 
 
 # ---------------------------------------------------------------------- timing
 
 
-def time_batch(engines, weights, batch, repeats):
+def time_batch(engines, weights, batch, repeats, clock):
     """{engine: {phase: median seconds}}, the engines' repetitions interleaved."""
     import statistics
 
@@ -163,7 +205,7 @@ def time_batch(engines, weights, batch, repeats):
     times = {name: [] for name in engines}
     for _ in range(repeats):
         for name, (engine, model, optimizer, tensors) in runs.items():
-            times[name].append(timed_step(engine, model, optimizer, *tensors))
+            times[name].append(timed_step(engine, model, optimizer, *tensors, clock=clock))
     medians = {}
     for name, samples in times.items():
         per_phase = dict(zip(PHASES, zip(*samples, strict=True), strict=True))
@@ -219,6 +261,7 @@ def measure_memory(name, batch, threads):
         str(batch),
         "--threads",
         str(threads),
+        "--keep-blas-env",  # the parent already set the environment the child inherits
     ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -245,7 +288,7 @@ def print_table(title, header, rows):
 
 def main(argv=None):
     args = parse_args(argv)
-    limit_threads(args.threads)
+    set_environment(args.threads, args.keep_blas_env)
     if args.memory_child:
         memory_child(args.memory_child, args.batches[0], args.threads)
         return
@@ -255,15 +298,20 @@ def main(argv=None):
         print("PyTorch is not installed: autograd_lesson's figures only.\n")
     import numpy as np
 
+    overrides = [f"{name}={os.environ[name]}" for name in BLAS_OVERRIDES if name in os.environ]
+    how = ", ".join(overrides) if overrides else "auto-detected, " + " and ".join(BLAS_OVERRIDES)
+    print(f"NumPy's OpenBLAS kernel: {blas_kernel()} ({how if overrides else how + ' unset'})\n")
     load_before = os.getloadavg()[0]
     weights = shared_weights()
     header = ["batch", "phase", "autograd_lesson ms"] + (
         ["torch ms", "ratio"] if with_torch else []
     )
+    clock_name = args.clock or ("cpu" if args.threads == 1 else "wall")
+    clock = time.process_time if clock_name == "cpu" else time.perf_counter
     rows = []
     for batch in args.batches:
         repeats = args.repeats or (15 if batch == 1 else 5)
-        medians = time_batch(engines, weights, batch, repeats)
+        medians = time_batch(engines, weights, batch, repeats, clock)
         for phase in (*PHASES, "total"):
             ours = medians["autograd_lesson"][phase]
             row = [batch, phase, f"{ours * 1e3:.1f}"]
@@ -272,8 +320,8 @@ def main(argv=None):
                 row += [f"{theirs * 1e3:.1f}", f"{ours / theirs:.2f}"]
             rows.append(row)
     print_table(
-        f"ResNet-18 training step on 3x64x64, {args.threads} thread(s), median times "
-        f"(numpy {np.__version__}, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'auto')}"
+        f"ResNet-18 training step on 3x64x64, {args.threads} thread(s), median {clock_name} times "
+        f"(numpy {np.__version__}, OpenBLAS kernel {blas_kernel()}"
         + (f", torch {engines['torch'].__version__})" if with_torch else ")"),
         header,
         rows,
