@@ -125,6 +125,13 @@ def rows_from_nchw(x):
     return np.ascontiguousarray(channels_last(x)).reshape(-1, x.shape[1])
 
 
+def offset_weights(weight, i, j, out):
+    """w[:, :, i, j], (Cout, C), copied into `out`: NumPy's matmul runs a loop several times
+    slower than BLAS on a strided matrix such as the slice itself."""
+    np.copyto(out, weight[:, :, i, j])
+    return out
+
+
 def uses_kernel_offsets(x_shape, weight_shape, out_hw):
     """True when each per-offset product is big enough for BLAS to run at full speed:
     at least 16 input channels (its inner dimension) and as many output pixels as output
@@ -173,28 +180,28 @@ class Convolution(Function):
         self.has_bias = bool(bias.size)
         return out
 
-    def windows(self, x_padded, weight):
-        """For each kernel offset (i, j): i, j, the pixels it sees as (N·Ho·Wo, C) rows, and
-        its weights w[:, :, i, j] (Cout, C).
-
-        Both are copied into reused buffers, as BLAS wants contiguous matrices (NumPy falls
-        back to a loop several times slower otherwise); each is valid until the next offset.
-        """
-        (kh, kw), (ho, wo) = self.kernel, self.out_hw
-        n, c = x_padded.shape[0], x_padded.shape[3]
-        window = np.empty((n, ho, wo, c), dtype=x_padded.dtype)
-        w_ij = np.empty(weight.shape[:2], dtype=weight.dtype)
+    def offsets(self):
+        """Every kernel offset (i, j), with the (rows, columns) of the padded input it sees."""
+        kh, kw = self.kernel
         for i in range(kh):
             for j in range(kw):
-                rows, columns = kernel_offset_slices(i, j, self.out_hw, self.stride)
-                np.copyto(window, x_padded[:, rows, columns, :])
-                np.copyto(w_ij, weight[:, :, i, j])
-                yield i, j, window.reshape(-1, c), w_ij
+                yield i, j, kernel_offset_slices(i, j, self.out_hw, self.stride)
+
+    def windows(self, x_padded):
+        """For each kernel offset (i, j): i, j, and the pixels it sees as (N·Ho·Wo, C) rows,
+        copied into one reused buffer (valid until the next offset)."""
+        n, c = x_padded.shape[0], x_padded.shape[3]
+        window = np.empty((n, *self.out_hw, c), dtype=x_padded.dtype)
+        for i, j, (rows, columns) in self.offsets():
+            np.copyto(window, x_padded[:, rows, columns, :])
+            yield i, j, window.reshape(-1, c)
 
     def forward_by_offset(self, x_padded, weight):
         """Σ over the offsets (i, j) of window(i, j) @ w[:, :, i, j]ᵀ, as (N·Ho·Wo, Cout) rows."""
         out = product = None
-        for _i, _j, window, w_ij in self.windows(x_padded, weight):
+        w_ij = np.empty(weight.shape[:2], dtype=weight.dtype)
+        for i, j, window in self.windows(x_padded):
+            offset_weights(weight, i, j, out=w_ij)
             if out is None:
                 out = window @ w_ij.T
                 product = np.empty_like(out)
@@ -206,15 +213,12 @@ class Convolution(Function):
 
     def backward(self, grad):
         x, weight = self.saved_tensors
-        x_padded = pad_nhwc(channels_last(x), self.padding)
         # The input's gradient is skipped when nothing needs it (e.g. the network's input
         # image): for the first layer that is the most expensive part of backward.
         input_node, _ = self.next_functions[0]
         needs_input_grad = input_node is not None
-        if self.by_offset:
-            grad_w, grad_padded = self.backward_by_offset(x_padded, weight, grad, needs_input_grad)
-        else:
-            grad_w, grad_padded = self.backward_im2col(x_padded, weight, grad, needs_input_grad)
+        by_method = self.backward_by_offset if self.by_offset else self.backward_im2col
+        grad_w, grad_padded = by_method(x, weight, grad, needs_input_grad)
         grad_b = np.einsum("nchw->c", grad) if self.has_bias else None
         if not needs_input_grad:
             return None, grad_w, grad_b
@@ -222,25 +226,34 @@ class Convolution(Function):
         grad_x = as_nchw(grad_padded[:, ph : ph + h, pw : pw + w, :])
         return np.ascontiguousarray(grad_x), grad_w, grad_b
 
-    def backward_by_offset(self, x_padded, weight, grad, needs_input_grad):
+    def backward_by_offset(self, x, weight, grad, needs_input_grad):
         """Per offset (i, j): ∂w[:,:,i,j] = gradᵀ @ window, and grad @ w[:,:,i,j] added back
-        onto the pixels the window took (the padded input's gradient)."""
+        onto the pixels the window took (the padded input's gradient).
+
+        Two loops over the offsets: the first needs the padded input, the second the padded
+        gradient; one after the other, the two are never in memory at the same time.
+        """
         grad_rows = rows_from_nchw(grad)  # (N·Ho·Wo, Cout)
         grad_w = np.empty(weight.shape, dtype=weight.dtype)
-        grad_padded = np.zeros(x_padded.shape, dtype=grad.dtype) if needs_input_grad else None
-        for i, j, window, w_ij in self.windows(x_padded, weight):
+        x_padded = pad_nhwc(channels_last(x), self.padding)
+        for i, j, window in self.windows(x_padded):
             np.matmul(grad_rows.T, window, out=grad_w[:, :, i, j])
-            if needs_input_grad:
-                # The window buffer is free once used: it receives this offset's gradient.
-                np.matmul(grad_rows, w_ij, out=window)
-                rows, columns = kernel_offset_slices(i, j, self.out_hw, self.stride)
-                seen = grad_padded[:, rows, columns, :]  # a view: += adds into grad_padded
-                seen += window.reshape(seen.shape)
+        if not needs_input_grad:
+            return grad_w, None
+        grad_padded = np.zeros(x_padded.shape, dtype=grad.dtype)
+        del x_padded
+        piece = np.empty((grad_rows.shape[0], weight.shape[1]), dtype=grad.dtype)
+        w_ij = np.empty(weight.shape[:2], dtype=weight.dtype)
+        for i, j, (rows, columns) in self.offsets():
+            np.matmul(grad_rows, offset_weights(weight, i, j, out=w_ij), out=piece)
+            seen = grad_padded[:, rows, columns, :]  # a view: += adds into grad_padded
+            seen += piece.reshape(seen.shape)
         return grad_w, grad_padded
 
-    def backward_im2col(self, x_padded, weight, grad, needs_input_grad):
+    def backward_im2col(self, x, weight, grad, needs_input_grad):
         """∂W = grad @ cols, and ∂cols = gradᵀ @ W spread back by col2im."""
         c_out, c_in, kh, kw = weight.shape
+        x_padded = pad_nhwc(channels_last(x), self.padding)
         cols = im2col(x_padded, self.kernel, self.stride, self.channels_first)
         grad_by_channel = channels_first(grad)  # (Cout, N·Ho·Wo)
         grad_w = grad_by_channel @ cols  # (Cout, kh·kw·C), rows ordered as weight_rows
