@@ -17,7 +17,9 @@ printed, with the ratio ours / torch (below 1: faster). The clock: with one thre
 time (time.process_time), which other processes on a loaded machine barely change; with
 more threads, wall time (time.perf_counter), since CPU time would add up the threads'.
 `--clock` chooses another.
-`zero_grad(set_to_none=True)` runs before every step and is not timed.
+`zero_grad(set_to_none=True)` runs before every step and is not timed; after every step
+the starting weights are loaded again, untimed (with the seed's loss and learning rate,
+the weights would otherwise overflow to inf and NaN within a dozen steps).
 
 BLAS kernel: this machine's environment sets OPENBLAS_CORETYPE=Haswell and
 OPENBLAS_L2_SIZE=512 (meant for old OpenBLAS builds); with them, NumPy's OpenBLAS runs its
@@ -144,16 +146,22 @@ def torch_resnet18():
     return module.torch_resnet18()
 
 
+def starting_state(name, engine, weights):
+    """`weights` as the state_dict that engine's load_state_dict takes."""
+    if name == "torch":
+        return {k: engine.from_numpy(v.copy()) for k, v in weights.items()}
+    return weights
+
+
 def build(name, engine, weights):
     """Model (training mode) with `weights`, and its SGD optimizer."""
     if name == "torch":
         model = torch_resnet18()
-        model.load_state_dict({k: engine.from_numpy(v.copy()) for k, v in weights.items()})
     else:
         from autograd_lesson.models import resnet18
 
         model = resnet18()
-        model.load_state_dict(weights)
+    model.load_state_dict(starting_state(name, engine, weights))
     model.train()
     return model, engine.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
 
@@ -206,6 +214,11 @@ def time_batch(engines, weights, batch, repeats, clock):
     for _ in range(repeats):
         for name, (engine, model, optimizer, tensors) in runs.items():
             times[name].append(timed_step(engine, model, optimizer, *tensors, clock=clock))
+            # Back to the starting weights (untimed): the seed's loss, a sum over 1000
+            # outputs, with lr=1e-2 makes the weights grow without bound; after a dozen
+            # steps they overflow to inf and NaN. So every repetition computes the same
+            # step on ordinary numbers.
+            model.load_state_dict(starting_state(name, engine, weights))
     medians = {}
     for name, samples in times.items():
         per_phase = dict(zip(PHASES, zip(*samples, strict=True), strict=True))
