@@ -240,9 +240,10 @@ class Convolution(Function):
             np.matmul(grad_rows.T, window, out=grad_w[:, :, i, j])
         if not needs_input_grad:
             return grad_w, None
-        grad_padded = np.zeros(x_padded.shape, dtype=grad.dtype)
-        del x_padded
-        piece = np.empty((grad_rows.shape[0], weight.shape[1]), dtype=grad.dtype)
+        padded_shape = x_padded.shape
+        del x_padded  # before grad_padded, as big, is made
+        grad_padded = np.zeros(padded_shape, dtype=grad.dtype)
+        piece = window  # the window buffer, free now, receives each offset's (N·Ho·Wo, C) product
         w_ij = np.empty(weight.shape[:2], dtype=weight.dtype)
         for i, j, (rows, columns) in self.offsets():
             np.matmul(grad_rows, offset_weights(weight, i, j, out=w_ij), out=piece)
