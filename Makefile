@@ -41,6 +41,8 @@ ifeq ($(NOTEBOOKS),)
 	@echo "No notebooks in notebooks/ yet: nothing to render."
 else
 	$(BIN)/jupyter nbconvert --to html --embed-images --output-dir site $(NOTEBOOKS)
+	@# The index links to the lessons' .ipynb files; in site/ they are .html pages.
+	perl -pi -e 's/href="(\d\d_\w+)\.ipynb"/href="$$1.html"/g' site/*.html
 	@echo "Open site/*.html in a browser."
 endif
 
