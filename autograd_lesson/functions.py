@@ -7,9 +7,10 @@ import numpy as np
 
 from . import dtypes
 from .broadcasting import check_broadcastable
+from .dims import wrap_dim
 from .ops import elementwise as ew
 from .ops import shape as sh
-from .tensor import Tensor, _wrap_dim, matmul, maximum
+from .tensor import Tensor, matmul, maximum
 
 
 def _method(name):
@@ -58,7 +59,7 @@ def is_tensor(obj):
 def cat(tensors, dim=0):
     """Join tensors along an existing dimension."""
     tensors = _common_dtype(tensors)
-    dim = _wrap_dim(dim, tensors[0].ndim)
+    dim = wrap_dim(dim, tensors[0].ndim)
     first = tensors[0].shape
     for i, t in enumerate(tensors[1:], start=1):
         other = [n for d, n in enumerate(t.shape) if d != dim]
@@ -80,7 +81,7 @@ def stack(tensors, dim=0):
                 f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} "
                 f"at entry 0 and {list(t.shape)} at entry {i}"
             )
-    return sh.Stack.apply(*tensors, dim=_wrap_dim(dim, tensors[0].ndim + 1))
+    return sh.Stack.apply(*tensors, dim=wrap_dim(dim, tensors[0].ndim + 1))
 
 
 def _common_dtype(tensors):

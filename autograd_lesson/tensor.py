@@ -16,6 +16,7 @@ import numpy as np
 
 from . import dtypes, grad_mode, printing
 from .broadcasting import check_broadcastable
+from .dims import normalize_dims, wrap_dim
 from .engine import run_backward
 from .function import AccumulateGrad
 from .ops import elementwise as ew
@@ -170,22 +171,7 @@ class Tensor:
         """
         if create_graph:
             raise NotImplementedError("autograd_lesson does not build graphs of gradients")
-        if not self.requires_grad:
-            raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn"
-            )
-        if gradient is None:
-            if self._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seed = np.ones(self._data.shape, dtype=self._data.dtype)
-        else:
-            seed = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
-            if seed.shape != self._data.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[0] has a shape of {Size(seed.shape)!r} and "
-                    f"output[0] has a shape of {self.shape!r}."
-                )
-            seed = seed.astype(self._data.dtype, copy=False)
+        seed = gradient_seed(self, gradient)
         run_backward([self._node_for_backward()], [seed], retain_graph=bool(retain_graph))
 
     def detach(self):
@@ -587,7 +573,7 @@ class Tensor:
                 )
             return over_all.apply(self)
         values = along_dim.apply(self, dim=dim, keepdim=keepdim)
-        indices = Tensor(_arg_extreme(self, dim, keepdim, along_dim))
+        indices = self._arg(along_dim.arg_reduce, dim, keepdim)
         return result_type(values, indices)
 
     def argmax(self, dim=None, keepdim=False):
@@ -599,7 +585,7 @@ class Tensor:
     def _arg(self, arg_reduce, dim, keepdim):
         if dim is None:
             return Tensor(np.asarray(arg_reduce(self._data), dtype=np.int64))
-        (axis,) = red.normalize_dims(dim, self.ndim)
+        (axis,) = normalize_dims(dim, self.ndim)
         return Tensor(arg_reduce(self._data, axis=axis, keepdims=keepdim).astype(np.int64))
 
     def norm(self, p="fro", dim=None, keepdim=False):
@@ -648,7 +634,7 @@ class Tensor:
         return self.reshape(shape)
 
     def transpose(self, dim0, dim1):
-        dim0, dim1 = (_wrap_dim(d, self.ndim) for d in (dim0, dim1))
+        dim0, dim1 = (wrap_dim(d, self.ndim) for d in (dim0, dim1))
         return sh.Transpose.apply(self, dim0=dim0, dim1=dim1)
 
     def t(self):
@@ -667,7 +653,7 @@ class Tensor:
         return self.transpose(-2, -1)
 
     def permute(self, *dims):
-        dims = tuple(_wrap_dim(d, self.ndim) for d in _shape_arg(dims))
+        dims = tuple(wrap_dim(d, self.ndim) for d in _shape_arg(dims))
         if sorted(dims) != list(range(self.ndim)):
             raise RuntimeError(
                 "permute(sparse_coo): number of dimensions in the tensor input does not match "
@@ -677,11 +663,11 @@ class Tensor:
         return sh.Permute.apply(self, dims=dims)
 
     def unsqueeze(self, dim):
-        return sh.Unsqueeze.apply(self, dim=_wrap_dim(dim, self.ndim + 1))
+        return sh.Unsqueeze.apply(self, dim=wrap_dim(dim, self.ndim + 1))
 
     def squeeze(self, dim=None):
         if dim is not None:
-            dim = _wrap_dim(dim, self.ndim)
+            dim = wrap_dim(dim, self.ndim)
         return sh.Squeeze.apply(self, dim=dim)
 
     def expand(self, *shape):
@@ -789,25 +775,26 @@ class Tensor:
 # ---------------------------------------------------------------------- helpers
 
 
-def _dtype_short_name(d):
-    """"Float" for torch.float32, as error messages spell dtypes (nn.functional uses it too)."""
-    return d.short_name
-
-
-def _arg_extreme(tensor, dim, keepdim, along_dim):
-    (axis,) = red.normalize_dims(dim, tensor.ndim)
-    arg = along_dim.arg_reduce(tensor._data, axis=axis, keepdims=keepdim)
-    return arg.astype(np.int64)
-
-
-def _wrap_dim(dim, ndim):
-    """A dimension index in range, counting negative ones from the end, as PyTorch does."""
-    low, high = -max(ndim, 1), max(ndim, 1) - 1
-    if not low <= dim <= high:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})"
+def gradient_seed(output, gradient, index=0):
+    """The gradient that backward starts from at `output`, as an array: `gradient`, checked
+    against output's shape, or 1 for a scalar output. Also used by autograd.grad, where
+    `output` is the `index`-th of several (PyTorch's messages number them).
+    """
+    if not output.requires_grad:
+        raise RuntimeError(
+            f"element {index} of tensors does not require grad and does not have a grad_fn"
         )
-    return dim % max(ndim, 1)
+    if gradient is None:
+        if output._data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        return np.ones(output._data.shape, dtype=output._data.dtype)
+    seed = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
+    if seed.shape != output._data.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{index}] has a shape of {Size(seed.shape)!r} and "
+            f"output[{index}] has a shape of {output.shape!r}."
+        )
+    return seed.astype(output._data.dtype, copy=False)
 
 
 def _shape_arg(shape):

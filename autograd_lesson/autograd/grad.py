@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..engine import run_backward
-from ..tensor import Size, Tensor
+from ..tensor import Tensor, gradient_seed
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, allow_unused=False):
@@ -16,25 +16,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, allow_unused=Fal
     inputs = _as_tuple(inputs)
     grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
 
-    roots, seeds = [], []
-    for i, (out, v) in enumerate(zip(outputs, grad_outputs)):
-        if not out.requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn"
-            )
-        if v is None:
-            if out.numel() != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            v = np.ones(out._data.shape, dtype=out._data.dtype)
-        else:
-            v = v._data if isinstance(v, Tensor) else np.asarray(v)
-            if v.shape != out._data.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{i}] has a shape of {Size(v.shape)!r} and "
-                    f"output[{i}] has a shape of {out.shape!r}."
-                )
-        roots.append(out._node_for_backward())
-        seeds.append(v.astype(out._data.dtype, copy=False))
+    seeds = [gradient_seed(out, v, i) for i, (out, v) in enumerate(zip(outputs, grad_outputs))]
+    roots = [out._node_for_backward() for out in outputs]
 
     for x in inputs:
         if not x.requires_grad:

@@ -6,21 +6,8 @@ Their backward spreads the output gradient back over the elements that were comb
 
 import numpy as np
 
+from ..dims import normalize_dims
 from ..function import Function
-
-
-def normalize_dims(dim, ndim):
-    """`dim` as a sorted tuple of non-negative axes (all axes when dim is None)."""
-    if dim is None:
-        return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    low, high = -max(ndim, 1), max(ndim, 1) - 1
-    for d in dims:
-        if not low <= d <= high:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{low}, {high}], but got {d})"
-            )
-    return tuple(sorted(d % max(ndim, 1) for d in dims))
 
 
 def expand_back(grad, input_shape, dims, keepdim):
