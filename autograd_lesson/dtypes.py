@@ -14,8 +14,9 @@ import numpy as np
 
 
 class dtype:  # noqa: N801 - PyTorch spells it in lower case
-    """A torch dtype. Error messages name it two more ways, as PyTorch's do:
-    `short_name` ("Float", as in "Got: Float") and `c_name` ("float", the C++ type)."""
+    """A torch dtype. Error messages name it in other ways, as PyTorch's do: `short_name`
+    ("Float", as in "Got: Float"), `c_name` ("float", the C++ type) and `tensor_type_name`
+    ("torch.FloatTensor"). Every message takes these names from here."""
 
     def __init__(self, name, numpy_dtype, is_floating_point, short_name, c_name):
         self.name = name
@@ -27,6 +28,11 @@ class dtype:  # noqa: N801 - PyTorch spells it in lower case
     @property
     def itemsize(self):
         return self.numpy_dtype.itemsize
+
+    @property
+    def tensor_type_name(self):
+        """PyTorch's legacy name for a tensor of this dtype, e.g. "torch.FloatTensor"."""
+        return f"torch.{self.short_name}Tensor"
 
     def __repr__(self):
         return f"torch.{self.name}"

@@ -22,14 +22,6 @@ def _pair(value):
     return tuple(int(v) for v in value)
 
 
-# How PyTorch's C++ messages name dtypes ("Input type (double) and bias type (float) ...").
-C_TYPE_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int"}
-
-
-def _c_name(tensor):
-    return C_TYPE_NAMES.get(tensor.dtype.name, tensor.dtype.name)
-
-
 def _absent(like):
     """An empty tensor standing for an optional input that was not given (a conv's bias).
 
@@ -55,7 +47,7 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
         if bias is None:
             raise RuntimeError(
                 "expected m1 and m2 to have the same dtype, but got: "
-                f"{_c_name(input)} != {_c_name(weight)}"
+                f"{input.dtype.c_name} != {weight.dtype.c_name}"
             )
         raise RuntimeError(
             "mat1 and mat2 must have the same dtype, but got "
@@ -93,7 +85,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         )
     if bias is not None and input.dtype != bias.dtype:
         raise RuntimeError(
-            f"Input type ({_c_name(input)}) and bias type ({_c_name(bias)}) should be the same"
+            f"Input type ({input.dtype.c_name}) and bias type ({bias.dtype.c_name}) should be "
+            "the same"
         )
     if input.dtype != weight.dtype:
         raise RuntimeError(

@@ -412,7 +412,5 @@ class Module:
 def _type_name(value):
     """PyTorch names tensor types like 'torch.FloatTensor' in its assignment errors."""
     if isinstance(value, Tensor):
-        return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor"}.get(
-            value.dtype.name, "torch.Tensor"
-        )
+        return value.dtype.tensor_type_name
     return type(value).__name__

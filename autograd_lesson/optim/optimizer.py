@@ -29,7 +29,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or "
-                f"dicts, but got {_tensor_type_name(params)}"
+                f"dicts, but got {params.dtype.tensor_type_name}"
             )
         param_groups = list(params)
         if len(param_groups) == 0:
@@ -167,9 +167,3 @@ def _type_name(value):
     """A type's name as PyTorch prints it: `float`, `numpy.ndarray`."""
     kind = type(value)
     return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
-
-
-def _tensor_type_name(tensor):
-    """PyTorch's legacy type name of a tensor, e.g. torch.FloatTensor."""
-    names = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
-    return f"torch.{names.get(tensor.dtype.name, '')}Tensor"
