@@ -63,10 +63,14 @@ def pad_nhwc(x_nhwc, padding, fill=0.0):
     return padded
 
 
-def kernel_offset_slices(i, j, out_hw, stride):
-    """The (rows, columns) of the padded input that kernel offset (i, j) touches."""
-    (ho, wo), (sh, sw) = out_hw, stride
-    return slice(i, i + sh * (ho - 1) + 1, sh), slice(j, j + sw * (wo - 1) + 1, sw)
+def kernel_offsets(kernel, out_hw, stride):
+    """Every kernel offset (i, j), with the (rows, columns) of the padded input that the
+    offset touches over all output positions: strided slices, so no loop over pixels.
+    (Pooling slides its windows the same way.)"""
+    (kh, kw), (ho, wo), (sh, sw) = kernel, out_hw, stride
+    for i in range(kh):
+        for j in range(kw):
+            yield i, j, (slice(i, i + sh * (ho - 1) + 1, sh), slice(j, j + sw * (wo - 1) + 1, sw))
 
 
 def im2col(x_padded, kernel, stride, channels_first):
@@ -101,10 +105,8 @@ def col2im(cols_grad, padded_shape, kernel, stride, out_hw, channels_first):
     else:
         pieces = cols_grad.reshape(n, ho, wo, kh, kw, c)
     grad = np.zeros(padded_shape, dtype=cols_grad.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            rows, columns = kernel_offset_slices(i, j, out_hw, stride)
-            grad[:, rows, columns, :] += pieces[:, :, :, i, j, :]
+    for i, j, (rows, columns) in kernel_offsets(kernel, out_hw, stride):
+        grad[:, rows, columns, :] += pieces[:, :, :, i, j, :]
     return grad
 
 
@@ -182,10 +184,7 @@ class Convolution(Function):
 
     def offsets(self):
         """Every kernel offset (i, j), with the (rows, columns) of the padded input it sees."""
-        kh, kw = self.kernel
-        for i in range(kh):
-            for j in range(kw):
-                yield i, j, kernel_offset_slices(i, j, self.out_hw, self.stride)
+        return kernel_offsets(self.kernel, self.out_hw, self.stride)
 
     def windows(self, x_padded):
         """For each kernel offset (i, j): i, j, and the pixels it sees as (N·Ho·Wo, C) rows,

@@ -7,7 +7,7 @@ one strided slice of all images, channels and pixels at once; never over pixels.
 import numpy as np
 
 from ..function import Function
-from .conv import kernel_offset_slices, output_size
+from .conv import kernel_offsets, output_size
 
 
 def pad_nchw(x, padding, fill):
@@ -36,7 +36,7 @@ class MaxPool2d(Function):
         x_padded = pad_nchw(x, padding, fill=-np.inf)
         self.padded_shape = x_padded.shape
         best = winner = None
-        for offset, (rows, columns) in enumerate(self.offsets()):
+        for offset, (_, _, (rows, columns)) in enumerate(self.offsets()):
             candidate = x_padded[:, :, rows, columns]
             if best is None:
                 best = candidate.copy()
@@ -53,15 +53,13 @@ class MaxPool2d(Function):
         return best
 
     def offsets(self):
-        kh, kw = self.kernel
-        for i in range(kh):
-            for j in range(kw):
-                yield kernel_offset_slices(i, j, self.out_hw, self.stride)
+        """(i, j, (rows, columns)) for every offset in the window, as the convolution's."""
+        return kernel_offsets(self.kernel, self.out_hw, self.stride)
 
     def backward(self, grad):
         (winner,) = self.saved_tensors
         grad_padded = np.zeros(self.padded_shape, dtype=grad.dtype)
-        for offset, (rows, columns) in enumerate(self.offsets()):
+        for offset, (_, _, (rows, columns)) in enumerate(self.offsets()):
             grad_padded[:, :, rows, columns] += grad * (winner == offset)
         (ph, pw), (h, w) = self.padding, self.input_hw
         return np.ascontiguousarray(grad_padded[:, :, ph : ph + h, pw : pw + w])
