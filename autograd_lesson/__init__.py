@@ -3,8 +3,24 @@
     import autograd_lesson as torch
 
 runs PyTorch code for tensors, autograd, `nn`, `optim` and ResNet-18 on NumPy.
-Start reading at tensor.py (the Tensor), then function.py (graph nodes), engine.py
-(backward), and ops/ (one small class per operation).
+
+A reading order, from the core outwards:
+
+1. tensor.py       the Tensor: data, requires_grad, grad, grad_fn, and its operators
+2. function.py     Function, the node of the backward graph (forward, backward, saved tensors)
+3. engine.py       backward(): visit the graph once, in topological order
+4. ops/            one small Function per operation, its derivative in its docstring:
+                   elementwise, reduction, shape, matmul, conv, pooling, normalization, loss
+5. nn/             module.py (Module), then the layers, each a call into nn/functional.py
+6. optim/          optimizer.py (parameter groups, state), sgd.py (the update rule)
+7. viz.py          draw the graph that backward walks
+8. autograd/       grad, gradcheck, jacobian
+9. models/         ResNet-18 built from nn; datasets/ the digits; exercises/ the self-checks
+
+Supporting modules: broadcasting.py and dims.py (shape and dim arguments, PyTorch's
+errors), dtypes.py (dtypes and type promotion), creation.py (tensor, zeros, rand, ...),
+functions.py (the torch.xxx spellings of tensor methods), grad_mode.py (no_grad),
+random.py (manual_seed), printing.py (PyTorch's tensor repr).
 """
 
 from . import autograd, optim

@@ -97,4 +97,4 @@ def _store_retained_grad(tensor, grad):
         tensor.grad = type(tensor)(tensor.grad._data + grad)
 
 
-__all__ = ["Function", "run_backward", "topological_order"]
+__all__ = ["run_backward", "topological_order"]

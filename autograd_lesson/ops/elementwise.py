@@ -279,7 +279,7 @@ class Clamp(Function):
 
 
 class Maximum(Function):
-    """out = max(a, b)    the gradient goes to the larger input (split in half on ties)"""
+    """out = max(a, b)    ∂out/∂a = 1 where a > b, ½ where a = b, else 0;  ∂out/∂b = 1 - ∂out/∂a"""
 
     name_in_pytorch = "MaximumBackward0"
 

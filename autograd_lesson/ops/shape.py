@@ -21,14 +21,14 @@ class View(Function):
 
 
 class ReshapeAlias(View):
-    """`reshape` of a strided view that needs no copy (e.g. a column `m[:, 0]`); as View"""
+    """`reshape` of a strided view that needs no copy (a column `m[:, 0]`)    ∂loss/∂a as View"""
 
     name_in_pytorch = "ReshapeAliasBackward0"
 
 
 class UnsafeView(View):
-    """`reshape` of a freshly copied (or computed) array: PyTorch names this node differently
-    from View because nothing else can see the memory; the derivative is View's"""
+    """`reshape` of a freshly copied (or computed) array    ∂loss/∂a as View
+    (PyTorch names this node apart from View because nothing else can see the memory)"""
 
     name_in_pytorch = "UnsafeViewBackward0"
 
@@ -116,7 +116,7 @@ class Squeeze(Function):
 
 
 class SqueezeInplace(Squeeze):
-    """The in-place squeeze_ that `vector @ matrix` ends with; derivative as Squeeze"""
+    """The in-place squeeze_ that `vector @ matrix` ends with    ∂loss/∂a as Squeeze"""
 
     name_in_pytorch = name_with_dim = "SqueezeBackward4"
 
