@@ -341,36 +341,8 @@ class Module:
         if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
-        versions = getattr(state_dict, "_metadata", {})
-        excused = {
-            key
-            for prefix, module in self.named_modules(remove_duplicate=False)
-            for key in module._may_be_missing(prefix, versions.get(prefix, {}).get("version"))
-        }
-        missing = [key for key in own if key not in state_dict and key not in excused]
-        unexpected = [key for key in state_dict.keys() if key not in own]
-        errors, sources = [], {}
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            if isinstance(value, Tensor):
-                source = value._data
-            elif isinstance(value, np.ndarray | np.generic):
-                source = np.asarray(value)
-            else:
-                errors.append(
-                    f'While copying the parameter named "{key}", expected torch.Tensor or '
-                    f"Tensor-like object from checkpoint but received {type(value)}"
-                )
-                continue
-            if source.shape != target._data.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {Size(source.shape)!r} "
-                    f"from checkpoint, the shape in current model is {target.shape!r}."
-                )
-                continue
-            sources[key] = source
+        missing, unexpected = self._unmatched_keys(own, state_dict)
+        sources, errors = _arrays_to_copy(own, state_dict)
         if strict:
             if unexpected:
                 names = ", ".join(f'"{key}"' for key in unexpected)
@@ -388,6 +360,19 @@ class Module:
             # In place: an optimizer holding these parameters keeps seeing the new values.
             own[key]._data[...] = source
         return _IncompatibleKeys(missing, unexpected)
+
+    def _unmatched_keys(self, own, state_dict):
+        """(missing, unexpected): the model's keys state_dict lacks (except those an older
+        version of a module did not save), and state_dict's keys the model does not have."""
+        versions = getattr(state_dict, "_metadata", {})
+        excused = {
+            key
+            for prefix, module in self.named_modules(remove_duplicate=False)
+            for key in module._may_be_missing(prefix, versions.get(prefix, {}).get("version"))
+        }
+        missing = [key for key in own if key not in state_dict and key not in excused]
+        unexpected = [key for key in state_dict.keys() if key not in own]
+        return missing, unexpected
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self):
@@ -407,6 +392,34 @@ class Module:
             return f"{self._get_name()}({extra})"
         body = "\n  ".join(lines + children)
         return f"{self._get_name()}(\n  {body}\n)"
+
+
+def _arrays_to_copy(own, state_dict):
+    """({key: array} for every key both have, [error lines]): a value that is not an
+    array, or whose shape differs from the model's tensor, becomes an error line instead."""
+    sources, errors = {}, []
+    for key, target in own.items():
+        if key not in state_dict:
+            continue
+        value = state_dict[key]
+        if isinstance(value, Tensor):
+            source = value._data
+        elif isinstance(value, np.ndarray | np.generic):
+            source = np.asarray(value)
+        else:
+            errors.append(
+                f'While copying the parameter named "{key}", expected torch.Tensor or '
+                f"Tensor-like object from checkpoint but received {type(value)}"
+            )
+            continue
+        if source.shape != target._data.shape:
+            errors.append(
+                f"size mismatch for {key}: copying a param with shape {Size(source.shape)!r} "
+                f"from checkpoint, the shape in current model is {target.shape!r}."
+            )
+            continue
+        sources[key] = source
+    return sources, errors
 
 
 def _type_name(value):
