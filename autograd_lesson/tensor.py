@@ -85,6 +85,8 @@ class return_types_min(return_types_max):  # noqa: N801
 
 
 class Tensor:
+    """An n-dimensional array that records, when it requires grad, how it was computed."""
+
     # Tensors are hashable by identity (so they can be dict keys), even though == is element-wise.
     __hash__ = object.__hash__
 

@@ -23,6 +23,8 @@ from .optimizer import Optimizer
 
 
 class SGD(Optimizer):
+    """torch.optim.SGD: the update rule above, with its options per parameter group."""
+
     def __init__(
         self,
         params,
