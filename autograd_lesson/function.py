@@ -4,8 +4,9 @@ Every differentiable operation is a `Function` subclass with two methods:
 
 * `forward(*arrays)` computes the result from NumPy arrays and saves, with
   `save_for_backward`, whatever the derivative will need;
-* `backward(grad)` receives ∂loss/∂output and returns ∂loss/∂input, one per input
-  (the vector-Jacobian product: it never builds a Jacobian).
+* `backward(grad)` receives ∂loss/∂output, reads what forward saved from
+  `self.saved_tensors`, and returns ∂loss/∂input, one per input (the vector-Jacobian
+  product: it never builds a Jacobian).
 
 `Function.apply(*tensors)` runs `forward` and, when a graph is being recorded, makes the
 Function object itself the output's `grad_fn`: a node of the graph that remembers where

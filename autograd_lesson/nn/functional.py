@@ -44,6 +44,7 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
             f"{in_features}x{out_features})"
         )
     if input.dtype != weight.dtype:
+        # PyTorch runs mm without a bias, addmm with one, and their messages differ.
         if bias is None:
             raise RuntimeError(
                 "expected m1 and m2 to have the same dtype, but got: "
