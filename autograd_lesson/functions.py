@@ -42,6 +42,8 @@ def _binary(name):
 add, sub, mul, div, pow = (_binary(n) for n in ("add", "sub", "mul", "div", "pow"))  # noqa: A001
 exp, log, sqrt, abs = (_method(n) for n in ("exp", "log", "sqrt", "abs"))  # noqa: A001
 relu, sigmoid, tanh, clamp = (_method(n) for n in ("relu", "sigmoid", "tanh", "clamp"))
+neg, square, sign, log1p = (_method(n) for n in ("neg", "square", "sign", "log1p"))
+sin, cos, masked_fill = _method("sin"), _method("cos"), _method("masked_fill")
 sum, mean, max, min = (_method(n) for n in ("sum", "mean", "max", "min"))  # noqa: A001
 argmax, argmin, norm = (_method(n) for n in ("argmax", "argmin", "norm"))
 softmax, log_softmax = _method("softmax"), _method("log_softmax")
@@ -121,6 +123,7 @@ __all__ = [
     "cat",
     "clamp",
     "clone",
+    "cos",
     "detach",
     "div",
     "equal",
@@ -129,7 +132,9 @@ __all__ = [
     "is_tensor",
     "isclose",
     "log",
+    "log1p",
     "log_softmax",
+    "masked_fill",
     "matmul",
     "max",
     "maximum",
@@ -137,6 +142,7 @@ __all__ = [
     "min",
     "mm",
     "mul",
+    "neg",
     "norm",
     "numel",
     "permute",
@@ -144,8 +150,11 @@ __all__ = [
     "relu",
     "reshape",
     "sigmoid",
+    "sign",
+    "sin",
     "softmax",
     "sqrt",
+    "square",
     "squeeze",
     "stack",
     "sub",

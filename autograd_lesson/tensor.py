@@ -532,6 +532,43 @@ class Tensor:
     def reciprocal(self):
         return ew.Reciprocal.apply(self._as_float())
 
+    def neg(self):
+        return -self
+
+    negative = neg
+
+    def square(self):
+        return self**2  # PyTorch records x.square() as x ** 2: PowBackward0
+
+    def sin(self):
+        return ew.Sin.apply(self._as_float())
+
+    def cos(self):
+        return ew.Cos.apply(self._as_float())
+
+    def log1p(self):
+        return ew.Log1p.apply(self._as_float())
+
+    def sign(self):
+        return ew.Sign.apply(self)
+
+    def masked_fill(self, mask, value):
+        """`value` where `mask` is True, this tensor's element elsewhere."""
+        if mask.dtype is not dtypes.bool:
+            raise RuntimeError(
+                "masked_fill_ only supports boolean masks, but got mask with dtype "
+                f"{mask.dtype.c_name}"
+            )
+        check_broadcastable(mask.shape, self.shape)  # PyTorch names the mask "tensor a"
+        if not isinstance(value, Tensor):
+            return ew.MaskedFill.apply(self, mask=mask._data, value=value)
+        if value.ndim != 0:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.ndim} dimension(s)."
+            )
+        return ew.MaskedFillTensor.apply(self, value, mask=mask._data)
+
     def clamp(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")

@@ -83,6 +83,14 @@ UNARY = {
     "clamp_min": (lambda x: x.clamp(min=0), lambda a: np.clip(a, 0, None), grid),
     "clone": (lambda x: x.clone(), np.copy, anywhere),
     "alias": (lambda x: x[...], np.asarray, anywhere),
+    "neg_method": (lambda x: x.neg(), np.negative, anywhere),
+    "square": (torch.square, np.square, anywhere),
+    "sin": (torch.sin, np.sin, anywhere),
+    "cos": (lambda x: x.cos(), np.cos, anywhere),
+    "log1p": (torch.log1p, np.log1p, positive),
+    "sign": (torch.sign, np.sign, grid),  # no zeros on the grid: the slope is 0 everywhere
+    "F_sigmoid": (torch.nn.functional.sigmoid, lambda a: 1 / (1 + np.exp(-a)), anywhere),
+    "F_tanh": (torch.nn.functional.tanh, np.tanh, anywhere),
 }
 
 
@@ -121,6 +129,23 @@ def test_where_with_broadcasting(data):
         lambda x, y: torch.where(torch.tensor(condition), x, y),
         lambda x, y: np.where(condition, x, y),
         [a, b],
+    )
+
+
+@given(data=st.data())
+def test_masked_fill_with_broadcasting(data):
+    x_shape, mask_shape = data.draw(PAIRS).input_shapes
+    x, value = data.draw(anywhere(x_shape)), data.draw(anywhere(()))
+    mask = data.draw(hnp.arrays(np.bool_, mask_shape))
+    check(
+        lambda t: t.masked_fill(torch.tensor(mask), 0.5),
+        lambda a: np.where(mask, 0.5, a),
+        [x],
+    )
+    check(
+        lambda t, v: t.masked_fill(torch.tensor(mask), v),  # a 0-d tensor value gets a gradient
+        lambda a, v: np.where(mask, v, a),
+        [x, value],
     )
 
 

@@ -162,6 +162,16 @@ def relu(input, inplace=False):  # noqa: A002 - `inplace` accepted; computed out
     return elementwise.Relu.apply(input)
 
 
+def sigmoid(input):  # noqa: A002
+    """F.sigmoid(x) is torch.sigmoid(x): the same node, SigmoidBackward0."""
+    return input.sigmoid()
+
+
+def tanh(input):  # noqa: A002
+    """F.tanh(x) is torch.tanh(x): the same node, TanhBackward0."""
+    return input.tanh()
+
+
 def softmax(input, dim=None, dtype=None):  # noqa: A002
     source = input if dtype is None else input.to(dtype)
     return reduction.Softmax.apply(source, dim=_default_dim(source, dim))

@@ -306,3 +306,91 @@ class Where(Function):
         (condition,) = self.saved_tensors
         zero = np.zeros((), dtype=grad.dtype)
         return np.where(condition, grad, zero), np.where(condition, zero, grad)
+
+
+class Sin(Function):
+    """out = sin a    ∂out/∂a = cos a"""
+
+    name_in_pytorch = "SinBackward0"
+
+    def forward(self, a):
+        self.save_for_backward(a)
+        return np.sin(a)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad * np.cos(a)
+
+
+class Cos(Function):
+    """out = cos a    ∂out/∂a = -sin a"""
+
+    name_in_pytorch = "CosBackward0"
+
+    def forward(self, a):
+        self.save_for_backward(a)
+        return np.cos(a)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return -grad * np.sin(a)
+
+
+class Log1p(Function):
+    """out = ln(1 + a)    ∂out/∂a = 1/(1 + a)"""
+
+    name_in_pytorch = "Log1PBackward0"
+
+    def forward(self, a):
+        self.save_for_backward(a)
+        # log1p, not log(1 + a): exact for tiny a, where 1 + a would round to 1.
+        # PyTorch gives -inf and nan at a ≤ -1 without a warning, so NumPy's is silenced.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log1p(a)
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        return grad / (1 + a)
+
+
+class Sign(Function):
+    """out = -1, 0 or 1    ∂out/∂a = 0  (a step: flat wherever it has a slope at all)"""
+
+    name_in_pytorch = "SignBackward0"
+
+    def forward(self, a):
+        return np.sign(a)
+
+    def backward(self, grad):
+        # PyTorch records the node, and the gradient it sends back is all zeros.
+        return np.zeros_like(grad)
+
+
+class MaskedFill(Function):
+    """out = value where mask else a, for a number value    ∂out/∂a = not mask"""
+
+    name_in_pytorch = "MaskedFillBackward0"
+
+    def forward(self, a, mask, value):
+        self.save_for_backward(mask)
+        return np.where(mask, np.asarray(value).astype(a.dtype), a)
+
+    def backward(self, grad):
+        (mask,) = self.saved_tensors
+        return np.where(mask, np.zeros((), dtype=grad.dtype), grad)
+
+
+class MaskedFillTensor(Function):
+    """out = value where mask else a, for a 0-d tensor value
+    ∂out/∂a = not mask,  ∂loss/∂value = Σ grad where mask"""
+
+    name_in_pytorch = "MaskedFillBackward1"
+
+    def forward(self, a, value, mask):
+        self.save_for_backward(mask)
+        return np.where(mask, value.astype(a.dtype), a)
+
+    def backward(self, grad):
+        (mask,) = self.saved_tensors
+        zero = np.zeros((), dtype=grad.dtype)
+        return np.where(mask, zero, grad), np.where(mask, grad, zero).sum()

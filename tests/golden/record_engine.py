@@ -102,6 +102,26 @@ CASES = [
     case("maximum_ties", "torch.maximum(x, y)", x=lit([1.0, 2.0]), y=lit([1.0, 3.0])),
     case("where", "torch.where(x > 0, x, y)", x=rand(2, 3), y=rand(3)),
     case("where_scalar", "torch.where(x > 0, x, 0.)", x=rand(4)),
+    case("neg_method", "x.neg()", x=rand(2, 3)),
+    case("torch_neg", "torch.neg(x)", x=rand(3)),
+    case("square", "x.square()", x=rand(2, 3)),
+    case("torch_square", "torch.square(x)", x=rand(3)),
+    case("sin", "x.sin()", x=rand(2, 3)),
+    case("cos", "torch.cos(x)", x=rand(2, 3)),
+    case("sign", "x.sign()", x=lit([-1.5, 0.0, 2.0])),
+    case("sign_in_a_chain", "(x.sign() * x).sum()", x=rand(4)),
+    case("log1p", "x.log1p()", x=pos(2, 3)),
+    case("log1p_tiny", "torch.log1p(x)", x=lit([1e-10, -1e-10], dtype=D)),
+    case("masked_fill", "x.masked_fill(x > 0, 0.)", x=rand(2, 3)),
+    case("masked_fill_broadcast_mask", "x.masked_fill(y > 0, -1.)", x=rand(2, 3), y=rand(3)),
+    case("masked_fill_mask_wider", "x.masked_fill(y > 0, 2.)", x=rand(3), y=rand(2, 3)),
+    case("masked_fill_0d_value", "torch.masked_fill(x, x < 0, v)", x=rand(2, 3), v=rand()),
+    case(
+        "masked_fill_int",
+        "torch.tensor([1, 2, 3]).masked_fill(torch.tensor([True, False, True]), 2.5)",
+    ),
+    case("F_sigmoid", "torch.nn.functional.sigmoid(x)", x=rand(2, 3)),
+    case("F_tanh", "torch.nn.functional.tanh(x)", x=rand(2, 3)),
     # --- reductions
     case("sum", "x.sum()", x=rand(2, 3)),
     case("sum_dim", "x.sum(1)", x=rand(2, 3)),
@@ -283,6 +303,12 @@ ERRORS = [
     error("retain_grad_no_grad", "torch.ones(2).retain_grad()"),
     error("assign_grad_wrong_size", LEAF + "x.grad = torch.ones(3)"),
     error("clamp_nothing", "torch.ones(2).clamp()"),
+    error("masked_fill_int_mask", "torch.ones(2).masked_fill(torch.tensor([1, 0]), 0.)"),
+    error(
+        "masked_fill_value_not_0d",
+        "torch.ones(2, 2).masked_fill(torch.tensor([True, False]), torch.ones(2))",
+    ),
+    error("masked_fill_broadcast", "torch.ones(2, 3).masked_fill(torch.ones(2) > 0, 0.)"),
     error("nonleaf_grad_warning", LEAF + "(x * 2).grad", kind="warning"),
 ]
 
@@ -479,6 +505,17 @@ API = [
     'torch.ones(2, 1).expand(-1, 3).shape',
     'torch.ones(3).expand(2, 3).shape',
     'torch.tensor([[1., 2.], [3., 4.]]).max(dim=1, keepdim=True)',
+    'torch.tensor([1, -2]).neg()',
+    'torch.tensor([1, -2]).square()',
+    'torch.tensor([-1.5, 0., 2.]).sign()',
+    'torch.tensor([3, 0, -2]).sign()',
+    'torch.sin(torch.tensor([0, 1]))',
+    'torch.tensor([0, 1]).cos()',
+    'torch.tensor([0, 1]).log1p()',
+    'torch.tensor([-1., 0.]).log1p()',
+    'torch.tensor([1, 2]).masked_fill(torch.tensor([True, False]), torch.tensor(7.5))',
+    'torch.nn.functional.sigmoid(torch.tensor([0]))',
+    'torch.nn.functional.tanh(torch.tensor([0.5]))',
 ]
 
 
