@@ -98,6 +98,7 @@ from .functions import (
     numel,
     permute,
     pow,  # noqa: A004
+    prod,
     relu,
     reshape,
     sigmoid,
@@ -108,12 +109,14 @@ from .functions import (
     square,
     squeeze,
     stack,
+    std,
     sub,
     sum,  # noqa: A004
     t,
     tanh,
     transpose,
     unsqueeze,
+    var,
     where,
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled

@@ -46,6 +46,7 @@ neg, square, sign, log1p = (_method(n) for n in ("neg", "square", "sign", "log1p
 sin, cos, masked_fill = _method("sin"), _method("cos"), _method("masked_fill")
 sum, mean, max, min = (_method(n) for n in ("sum", "mean", "max", "min"))  # noqa: A001
 argmax, argmin, norm = (_method(n) for n in ("argmax", "argmin", "norm"))
+var, std, prod = _method("var"), _method("std"), _method("prod")
 softmax, log_softmax = _method("softmax"), _method("log_softmax")
 reshape, flatten, transpose = _method("reshape"), _method("flatten"), _method("transpose")
 permute, squeeze, unsqueeze, t = (_method(n) for n in ("permute", "squeeze", "unsqueeze", "t"))
@@ -147,6 +148,7 @@ __all__ = [
     "numel",
     "permute",
     "pow",
+    "prod",
     "relu",
     "reshape",
     "sigmoid",
@@ -157,11 +159,13 @@ __all__ = [
     "square",
     "squeeze",
     "stack",
+    "std",
     "sub",
     "sum",
     "t",
     "tanh",
     "transpose",
     "unsqueeze",
+    "var",
     "where",
 ]

@@ -594,6 +594,39 @@ class Tensor:
             )
         return red.Mean.apply(self, dim=dim, keepdim=keepdim)
 
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """Σ (x - mean)² / (n - correction); correction 1 (unbiased, the default) or 0."""
+        return self._spread(red.Var, "var", dim, unbiased, keepdim, correction)
+
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """√var: the standard deviation, with var's arguments."""
+        return self._spread(red.Std, "std", dim, unbiased, keepdim, correction)
+
+    def _spread(self, op, name, dim, unbiased, keepdim, correction):
+        if isinstance(dim, bool):  # x.var(False): PyTorch reads a lone bool as `unbiased`
+            dim, unbiased = None, dim
+        if not self.dtype.is_floating_point:
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        if correction is None:
+            correction = 1 if unbiased else 0
+        dims = normalize_dims(dim, self.ndim) if self.ndim else ()
+        if int(np.prod([self.shape[d] for d in dims])) - correction <= 0:
+            warnings.warn(
+                f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                "than the reduction factor (input numel divided by output numel).",
+                UserWarning,
+                stacklevel=3,  # the learner's line, not this one
+            )
+        return op.apply(self, dim=dim, correction=correction, keepdim=keepdim)
+
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        if dtype is None and not self.dtype.is_floating_point:
+            dtype = dtypes.int64  # as sum: integers and bools multiply as int64
+        if dim is not None:
+            dim = wrap_dim(dim, self.ndim)
+        numpy_dtype = None if dtype is None else dtype.numpy_dtype
+        return red.Prod.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
+
     def max(self, dim=None, keepdim=False):
         if isinstance(dim, Tensor):
             return maximum(self, dim)

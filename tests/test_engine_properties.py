@@ -182,6 +182,40 @@ def test_reductions_along_a_dim(data):
 
 
 @given(data=st.data())
+def test_var_std_prod(data):
+    # Distinct values: std = √var has a kink where all values are equal (var = 0).
+    x = data.draw(grid(data.draw(SHAPES)))
+    dim, keep = dim_and_keepdim(data, max(x.ndim, 1))
+    if x.size > 1:  # var and std of one element divide by n - 1 = 0
+        check(lambda t: t.var(), lambda a: a.var(ddof=1), [x])
+        check(lambda t: t.std(), lambda a: a.std(ddof=1), [x])
+    check(lambda t: t.var(unbiased=False), np.var, [x])
+    check(
+        lambda t: t.std(dim, correction=0, keepdim=keep),
+        lambda a: a.std(dim if a.ndim else None, keepdims=keep),
+        [x],
+    )
+    check(lambda t: t.prod(), np.prod, [x])
+    check(
+        lambda t: t.prod(dim, keepdim=keep),
+        lambda a: a.prod(dim if a.ndim else None, keepdims=keep),
+        [x],
+    )
+
+
+def test_prod_gradient_is_the_product_of_the_others_even_with_zeros():
+    # A finite difference cannot see this case apart from others, so it is written out.
+    for values, expected in (
+        ([2.0, 0.0, 3.0], [0.0, 6.0, 0.0]),
+        ([0.0, 2.0, 0.0], [0.0, 0.0, 0.0]),
+        ([2.0, 5.0, 3.0], [15.0, 6.0, 10.0]),
+    ):
+        x = torch.tensor(values, requires_grad=True)
+        x.prod().backward()
+        assert x.grad.tolist() == expected
+
+
+@given(data=st.data())
 def test_sum_over_several_dims(data):
     x = data.draw(anywhere(data.draw(NONEMPTY_DIMS)))
     dims = tuple(data.draw(st.sets(st.integers(0, x.ndim - 1), min_size=1)))

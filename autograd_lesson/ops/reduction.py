@@ -133,6 +133,82 @@ class Norm(Function):
             return np.where(out == 0, 0, grad * a / out).astype(a.dtype, copy=False)
 
 
+class Var(Function):
+    """out = Σᵢ (aᵢ - ā)² / (n - c)    ∂out/∂aᵢ = 2(aᵢ - ā)/(n - c)
+    (n elements, correction c: 1 by default, 0 with unbiased=False)"""
+
+    name_in_pytorch = "VarBackward0"
+
+    def forward(self, a, dim=None, correction=1, keepdim=False):
+        self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
+        self.keepdim = keepdim
+        self.input_shape = a.shape
+        count = int(np.prod([a.shape[d] for d in self.dims]))
+        # As PyTorch does, a divisor below 0 counts as 0: the result is then inf or nan.
+        self.divisor = max(0, count - correction)
+        with np.errstate(divide="ignore", invalid="ignore"):  # an empty input gives nan
+            deviation = a - a.sum(axis=self.dims, keepdims=True) / count
+            self.save_for_backward(deviation)
+            squares = (deviation * deviation).sum(axis=self.dims, keepdims=keepdim)
+            return np.asarray(squares / self.divisor, dtype=a.dtype)
+
+    def backward(self, grad):
+        deviation = self.saved_tensors[0]
+        grad = expand_back(grad, self.input_shape, self.dims, self.keepdim)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return grad * 2 * deviation / self.divisor
+
+
+class Std(Var):
+    """out = √var(a)    ∂out/∂aᵢ = (aᵢ - ā) / ((n - c)·out)  (0 where out = 0, as in PyTorch)"""
+
+    name_in_pytorch = "StdBackward0"
+
+    def forward(self, a, dim=None, correction=1, keepdim=False):
+        out = np.sqrt(super().forward(a, dim, correction, keepdim))
+        self.save_for_backward(self.saved_tensors[0], out)  # the deviation, then out
+        return out
+
+    def backward(self, grad):
+        out = self.saved_tensors[1]
+        # Chain rule through the square root: ∂√v/∂v = 1/(2√v), then Var's backward.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grad_of_var = np.where(out == 0, 0, grad / (2 * out)).astype(grad.dtype, copy=False)
+        return super().backward(grad_of_var)
+
+
+class Prod(Function):
+    """out = Πᵢ aᵢ    ∂out/∂aᵢ = Πⱼ≠ᵢ aⱼ, the product of the others (no division: zeros are fine)"""
+
+    name_in_pytorch = "ProdBackward0"
+
+    def forward(self, a, dim=None, keepdim=False, numpy_dtype=None):
+        if dim is not None:
+            self.name_in_pytorch = "ProdBackward1"  # PyTorch's node for prod along a dim
+        # Along a dim, or over everything seen as one long row.
+        self.axis = None if dim is None or a.ndim == 0 else dim
+        self.keepdim = keepdim
+        self.save_for_backward(a)
+        return np.asarray(np.prod(a, axis=self.axis, keepdims=keepdim, dtype=numpy_dtype))
+
+    def backward(self, grad):
+        (a,) = self.saved_tensors
+        if self.axis is None:
+            return grad * products_of_the_others(a.ravel(), axis=0).reshape(a.shape)
+        grad = expand_back(grad, a.shape, (self.axis,), self.keepdim)
+        return grad * products_of_the_others(a, self.axis)
+
+
+def products_of_the_others(a, axis):
+    """For each element, the product of all the other elements along `axis`:
+    (product of those before it) × (product of those after it)."""
+    row = np.moveaxis(a, axis, -1)
+    before, after = np.ones_like(row), np.ones_like(row)
+    before[..., 1:] = np.cumprod(row[..., :-1], axis=-1)
+    after[..., :-1] = np.cumprod(row[..., :0:-1], axis=-1)[..., ::-1]
+    return np.moveaxis(before * after, -1, axis)
+
+
 class Softmax(Function):
     """sᵢ = eᵃⁱ / Σⱼ eᵃʲ along dim    ∂loss/∂aᵢ = sᵢ·(gᵢ - Σⱼ gⱼsⱼ)"""
 
