@@ -51,6 +51,7 @@ softmax, log_softmax = _method("softmax"), _method("log_softmax")
 reshape, flatten, transpose = _method("reshape"), _method("flatten"), _method("transpose")
 permute, squeeze, unsqueeze, t = (_method(n) for n in ("permute", "squeeze", "unsqueeze", "t"))
 mm, bmm, clone = _method("mm"), _method("bmm"), _method("clone")
+split, chunk, unbind = _method("split"), _method("chunk"), _method("unbind")
 detach, numel = _method("detach"), _method("numel")
 equal = _method("equal")
 
@@ -122,6 +123,7 @@ __all__ = [
     "argmin",
     "bmm",
     "cat",
+    "chunk",
     "clamp",
     "clone",
     "cos",
@@ -155,6 +157,7 @@ __all__ = [
     "sign",
     "sin",
     "softmax",
+    "split",
     "sqrt",
     "square",
     "squeeze",
@@ -165,6 +168,7 @@ __all__ = [
     "t",
     "tanh",
     "transpose",
+    "unbind",
     "unsqueeze",
     "var",
     "where",

@@ -753,6 +753,65 @@ class Tensor:
     def expand_as(self, other):
         return self.expand(other.shape)
 
+    def repeat(self, *repeats):
+        """This tensor tiled: repeats[d] copies along dim d (more repeats add leading dims)."""
+        if not repeats:
+            raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+        repeats = _shape_arg(repeats)
+        if len(repeats) < self.ndim:
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of "
+                "dimensions of tensor"
+            )
+        shape = (1,) * (len(repeats) - self.ndim) + tuple(self.shape)
+        out_shape = [r * n for r, n in zip(repeats, shape)]
+        for n in out_shape:
+            if n < 0:
+                raise RuntimeError(
+                    f"Trying to create tensor with negative dimension {n}: {out_shape}"
+                )
+        return sh.Repeat.apply(self, repeats=repeats)
+
+    def split(self, split_size_or_sections, dim=0):
+        """Pieces of `split_size` along dim (the last may be smaller), or of the sizes listed."""
+        if self.ndim == 0:
+            raise RuntimeError("split expects at least a 1-dimensional tensor")
+        dim = wrap_dim(dim, self.ndim)
+        size = self.shape[dim]
+        if isinstance(split_size_or_sections, (list, tuple)):
+            sizes = list(split_size_or_sections)
+            _check_split_sizes(sizes, size, dim)
+            piece = sh.SplitWithSizesPart
+        else:
+            step = int(split_size_or_sections)
+            _check_split_size(step, size)
+            sizes = [min(step, size - start) for start in range(0, size, step)] if size else [0]
+            piece = sh.SplitPart
+        starts = np.cumsum([0] + sizes[:-1])
+        return tuple(
+            piece.apply(self, dim=dim, index=slice(int(start), int(start) + n))
+            for start, n in zip(starts, sizes)
+        )
+
+    def chunk(self, chunks, dim=0):
+        """`chunks` pieces of equal size along dim (the last may be smaller, or there may be
+        fewer pieces): split with a size of ⌈size / chunks⌉, as PyTorch does."""
+        if self.ndim == 0:
+            raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        size = self.shape[wrap_dim(dim, self.ndim)]
+        if size == 0:
+            return self.split([0] * chunks, dim)
+        return self.split(-(-size // chunks), dim)
+
+    def unbind(self, dim=0):
+        """The slices along dim, each without that dim: x.unbind(0) is (x[0], x[1], ...)."""
+        dim = wrap_dim(dim, self.ndim)
+        if self.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return tuple(sh.UnbindPart.apply(self, dim=dim, index=i) for i in range(self.shape[dim]))
+
     def __getitem__(self, key):
         return index(self, key)
 
@@ -894,6 +953,28 @@ def _view_without_copy(array, shape):
         return np.reshape(array, shape, copy=False)
     except ValueError:
         return None
+
+
+def _check_split_size(step, size):
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+    if step == 0 and size != 0:
+        raise RuntimeError(
+            f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+        )
+
+
+def _check_split_sizes(sizes, size, dim):
+    if any(n < 0 for n in sizes):
+        raise RuntimeError(
+            "split_with_sizes expects split_sizes have only non-negative entries, but got "
+            f"split_sizes={sizes}"
+        )
+    if sum(sizes) != size:
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size "
+            f"at dimension {dim}), but got split_sizes={sizes}"
+        )
 
 
 def _numpy_key(key):

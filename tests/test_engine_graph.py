@@ -385,3 +385,16 @@ def test_augmented_assignment_on_a_non_leaf_records_the_op():
     assert [n.name() if n else None for n, _ in y.grad_fn.next_functions] == ["MulBackward0", None]
     y.sum().backward()
     assert values(x.grad) == [2.0, 2.0]
+
+
+def test_split_pieces_each_have_their_own_node_where_pytorch_shares_one():
+    """A known difference. In PyTorch 2.13, `a, b = x.chunk(2)` gives ONE SplitBackward0 node
+    with two outputs (`a.grad_fn is b.grad_fn`; b's consumers reach it as output 1, printed
+    `SplitBackward0@1` by the golden recorder). This engine's nodes have a single output,
+    so each piece has its own node of the same name. The gradients are the same."""
+    x = leaf((1.0, 2.0, 3.0, 4.0))
+    a, b = x.chunk(2)
+    assert a.grad_fn.name() == b.grad_fn.name() == "SplitBackward0"
+    assert a.grad_fn is not b.grad_fn  # `is` in PyTorch: change this when nodes get outputs
+    (a * b).sum().backward()
+    assert values(x.grad) == [3.0, 4.0, 1.0, 2.0]

@@ -293,6 +293,44 @@ def test_cat_and_stack(data):
     check(lambda a, b: torch.stack([a, b], dim), lambda a, b: np.stack([a, b], dim), [x, z])
 
 
+def weighted(pieces):
+    """Piece i times i + 1, so that every piece's gradient differs."""
+    return [p * (i + 1) for i, p in enumerate(pieces)]
+
+
+@given(data=st.data())
+def test_chunk_split_unbind_repeat(data):
+    x = data.draw(anywhere(data.draw(NONEMPTY_DIMS)))
+    dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
+    size = x.shape[dim]
+    step = data.draw(st.integers(1, 4))
+    check(
+        lambda t: torch.cat(weighted(t.split(step, dim)), dim),
+        lambda a: np.concatenate(weighted(np.split(a, range(step, size, step), dim)), dim),
+        [x],
+    )
+    chunks = data.draw(st.integers(1, 4))
+    cuts = range(-(-size // chunks), size, -(-size // chunks))  # chunk(k) is split(⌈size / k⌉)
+    check(
+        lambda t: torch.cat(weighted(t.chunk(chunks, dim)), dim),
+        lambda a: np.concatenate(weighted(np.split(a, cuts, dim)), dim),
+        [x],
+    )
+    cut = data.draw(st.integers(0, size))
+    check(
+        lambda t: torch.cat(weighted(t.split([cut, size - cut], dim)), dim),
+        lambda a: np.concatenate(weighted(np.split(a, [cut], dim)), dim),
+        [x],
+    )
+    check(
+        lambda t: torch.stack(weighted(t.unbind(dim)), dim),
+        lambda a: np.stack(weighted(list(np.moveaxis(a, dim, 0))), dim),
+        [x],
+    )
+    repeats = data.draw(st.lists(st.integers(0, 3), min_size=x.ndim, max_size=x.ndim + 2))
+    check(lambda t: t.repeat(*repeats), lambda a: np.tile(a, repeats), [x])
+
+
 def test_to_another_dtype_sends_the_gradient_back_in_the_leafs_dtype():
     # (A float32 step cannot be gradchecked: float32 rounding swamps the finite difference.)
     x = torch.tensor([0.5, -1.25], requires_grad=True)

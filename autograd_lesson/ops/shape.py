@@ -184,6 +184,46 @@ class Slice(Select):
         return super().forward(a, dim, index)  # `index` is a slice here
 
 
+class SplitPart(Slice):
+    """One piece of x.split(n) or x.chunk(k): a slice along dim    ∂loss/∂a = grad in its place
+
+    PyTorch makes ONE SplitBackward0 node with an output per piece; this engine's nodes have
+    a single output, so each piece gets its own node of that name (the gradients are the same).
+    """
+
+    name_in_pytorch = "SplitBackward0"
+
+
+class SplitWithSizesPart(SplitPart):
+    """One piece of x.split([sizes])    ∂loss/∂a = grad in its place (one node per piece)"""
+
+    name_in_pytorch = "SplitWithSizesBackward0"
+
+
+class UnbindPart(Select):
+    """One piece of x.unbind(dim): a[..., i, ...]    ∂loss/∂a = grad at index i (node per piece)"""
+
+    name_in_pytorch = "UnbindBackward0"
+
+
+class Repeat(Function):
+    """out = a tiled `repeats` times along each dim    ∂loss/∂a = grad summed over the tiles"""
+
+    name_in_pytorch = "RepeatBackward0"
+
+    def forward(self, a, repeats):
+        self.input_shape = a.shape
+        self.repeats = repeats
+        return np.tile(a, repeats)
+
+    def backward(self, grad):
+        # a's shape, with 1s in front for the new leading dims, then grad seen as
+        # (r₀, s₀, r₁, s₁, ...): tile r of dim d is grad[r, :, ...]; sum over every r.
+        shape = (1,) * (len(self.repeats) - len(self.input_shape)) + self.input_shape
+        tiled = grad.reshape([n for pair in zip(self.repeats, shape) for n in pair])
+        return tiled.sum(axis=tuple(range(0, tiled.ndim, 2))).reshape(self.input_shape)
+
+
 class Index(Function):
     """out = a[indices] (lists, tensors, masks)    ∂loss/∂a = grad added back at each index"""
 
