@@ -77,7 +77,9 @@ from .functions import (
     clone,
     cos,
     detach,
+    diag,
     div,
+    dot,
     equal,
     exp,
     flatten,
@@ -97,6 +99,7 @@ from .functions import (
     neg,
     norm,
     numel,
+    outer,
     permute,
     pow,  # noqa: A004
     prod,

@@ -52,6 +52,7 @@ reshape, flatten, transpose = _method("reshape"), _method("flatten"), _method("t
 permute, squeeze, unsqueeze, t = (_method(n) for n in ("permute", "squeeze", "unsqueeze", "t"))
 mm, bmm, clone = _method("mm"), _method("bmm"), _method("clone")
 split, chunk, unbind = _method("split"), _method("chunk"), _method("unbind")
+dot, outer, diag = _method("dot"), _method("outer"), _method("diag")
 detach, numel = _method("detach"), _method("numel")
 equal = _method("equal")
 
@@ -128,7 +129,9 @@ __all__ = [
     "clone",
     "cos",
     "detach",
+    "diag",
     "div",
+    "dot",
     "equal",
     "exp",
     "flatten",
@@ -148,6 +151,7 @@ __all__ = [
     "neg",
     "norm",
     "numel",
+    "outer",
     "permute",
     "pow",
     "prod",

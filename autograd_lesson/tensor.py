@@ -447,6 +447,20 @@ class Tensor:
     def bmm(self, other):
         return mat.bmm(self, other)
 
+    def dot(self, other):
+        return mat.dot(self, other)
+
+    def outer(self, other):
+        return mat.outer(self, other)
+
+    def diag(self, diagonal=0):
+        """A vector becomes a matrix with it on the diagonal; a matrix gives its diagonal."""
+        if self.ndim == 1:
+            return sh.DiagEmbed.apply(self, diagonal=diagonal)
+        if self.ndim == 2:
+            return sh.Diagonal.apply(self, diagonal=diagonal)
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+
     # ------------------------------------------------------------------ comparisons
     def _compare(self, other, compare):
         a, b = self._binary(other)

@@ -365,3 +365,16 @@ def test_mm_and_bmm(data):
     check(torch.mm, np.matmul, [a, b])
     a3, b3 = data.draw(anywhere((batch, n, k))), data.draw(anywhere((batch, k, p)))
     check(torch.bmm, np.matmul, [a3, b3])
+
+
+@given(data=st.data())
+def test_dot_outer_diag(data):
+    n, m = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+    u, v, w = data.draw(anywhere((n,))), data.draw(anywhere((n,))), data.draw(anywhere((m,)))
+    check(torch.dot, np.dot, [u, v])
+    check(lambda a, b: a.dot(b), np.dot, [u, u])
+    check(torch.outer, np.outer, [u, w])
+    k = data.draw(st.integers(-3, 3))
+    check(lambda a: torch.diag(a, k), lambda a: np.diag(a, k), [u])
+    matrix = data.draw(anywhere((n, m)))
+    check(lambda a: a.diag(k), lambda a: np.diag(a, k), [matrix])

@@ -178,6 +178,23 @@ def bmm(a, b):
     return Bmm.apply(a, b)
 
 
+def dot(u, v):
+    """`torch.dot`: two vectors of the same length and dtype, no broadcasting."""
+    if u.ndim != 1 or v.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {u.ndim}D and {v.ndim}D tensors")
+    _check_dot(u, v)
+    return Dot.apply(u, v)
+
+
+def outer(u, v):
+    """`torch.outer`: out[i, j] = u[i]·v[j]. PyTorch computes it as u as a column times v
+    (broadcasting), so its graph shows MulBackward0(ViewBackward0(...), ...), as ours does."""
+    for name, t in (("self", u), ("vec2", v)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
+    return u.reshape(-1, 1) * v
+
+
 def _mv(a, v):
     _check_mv(a, v)
     return Mv.apply(a, v)

@@ -224,6 +224,39 @@ class Repeat(Function):
         return tiled.sum(axis=tuple(range(0, tiled.ndim, 2))).reshape(self.input_shape)
 
 
+class DiagEmbed(Function):
+    """out = the matrix with v on its k-th diagonal, zeros elsewhere (torch.diag of a vector)
+    ∂loss/∂v = the k-th diagonal of grad"""
+
+    name_in_pytorch = "DiagEmbedBackward0"
+
+    def forward(self, v, diagonal=0):
+        self.diagonal = diagonal
+        return np.diag(v, diagonal)
+
+    def backward(self, grad):
+        return np.diagonal(grad, self.diagonal).copy()
+
+
+class Diagonal(Function):
+    """out = the k-th diagonal of a matrix (torch.diag of a matrix)
+    ∂loss/∂a = grad placed on that diagonal, zeros elsewhere"""
+
+    name_in_pytorch = "DiagonalBackward0_copy"  # sic: PyTorch 2.13's name for torch.diag's node
+
+    def forward(self, a, diagonal=0):
+        self.diagonal = diagonal
+        self.input_shape = a.shape
+        return np.diagonal(a, diagonal).copy()  # a copy, as torch.diag returns one
+
+    def backward(self, grad):
+        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        steps = np.arange(len(grad))
+        # Above the main diagonal (k > 0) the columns start at k; below it, the rows at -k.
+        out[steps + max(-self.diagonal, 0), steps + max(self.diagonal, 0)] = grad
+        return out
+
+
 class Index(Function):
     """out = a[indices] (lists, tensors, masks)    ∂loss/∂a = grad added back at each index"""
 
