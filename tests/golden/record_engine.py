@@ -580,6 +580,8 @@ API = [
     'torch.ones(3).expand(2, 3).shape',
     'torch.tensor([[1., 2.], [3., 4.]]).max(dim=1, keepdim=True)',
     'torch.tensor([1, -2]).neg()',
+    'torch.tensor([1., -2.]).negative()',
+    'torch.neg(torch.tensor([True]))',
     'torch.tensor([1, -2]).square()',
     'torch.tensor([-1.5, 0., 2.]).sign()',
     'torch.tensor([3, 0, -2]).sign()',
