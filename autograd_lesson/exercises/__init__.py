@@ -50,3 +50,12 @@ def close(answer, expected, rtol=1e-4, atol=1e-6):
     if got is None or got.shape != expected.shape:
         return False
     return bool(np.allclose(got, expected, rtol, atol))
+
+
+def as_shape(answer):
+    """The learner's shape (a torch.Size, tuple or list of whole numbers) as a tuple, or None."""
+    try:
+        shape = tuple(int(n) for n in answer)
+    except (TypeError, ValueError):
+        return None
+    return shape if shape and all(float(n) == s for n, s in zip(answer, shape)) else None

@@ -1,15 +1,6 @@
 """Checks for lesson 01, the forward pass through ResNet-18."""
 
-from . import as_array, report
-
-
-def _shape(answer):
-    """The answer as a tuple of ints (from a torch.Size, tuple or list), or None."""
-    try:
-        shape = tuple(int(n) for n in answer)
-    except (TypeError, ValueError):
-        return None
-    return shape if shape and all(float(n) == s for n, s in zip(answer, shape)) else None
+from . import as_array, as_shape, report
 
 
 def conv_parameters(answer):
@@ -39,7 +30,7 @@ def conv_parameters(answer):
 def layer2_shape(answer):
     """Exercise 2: a 32x32 input leaves layer2 as (1, 128, 4, 4)."""
     expected = (1, 128, 4, 4)
-    shape = _shape(answer)
+    shape = as_shape(answer)
     if shape == expected:
         return report(
             True,
@@ -64,7 +55,7 @@ def layer2_shape(answer):
 def avgpool_shape(answer):
     """Exercise 3: AdaptiveAvgPool2d((1, 1)) gives (1, 512, 1, 1) for any input size."""
     expected = (1, 512, 1, 1)
-    shape = _shape(answer)
+    shape = as_shape(answer)
     if shape == expected:
         return report(
             True,

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import as_array, close, report
+from . import as_array, as_shape, close, report
 
 NO_ANSWER = "replace None with your answer, then run the cell again."
 
@@ -30,8 +30,7 @@ def vjp_by_hand(answer):
     got = as_array(answer)
     if got is not None and got.ndim and got.shape != (2,):
         hint = (
-            f"your answer has shape {got.shape}; vᵀ·J has one entry per input, and x has 2 "
-            "entries."
+            f"your answer has shape {got.shape}; vᵀ·J has one entry per input, and x has 2 entries."
         )
     elif got is not None and got.shape == (2,) and np.allclose(got, W.sum(axis=0)):
         hint = "that is v = [1, 1, 1]; use v = [1, -1, 2]."
@@ -45,10 +44,7 @@ def jacobian_shape(answer):
     if answer is None:
         return report(False, "", NO_ANSWER)
     expected = (2, 2, 3)
-    try:
-        got = tuple(int(n) for n in answer)
-    except (TypeError, ValueError):
-        got = None
+    got = as_shape(answer)
     if got == expected:
         return report(
             True,

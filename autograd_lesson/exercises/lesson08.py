@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import as_array, report
+from . import as_array, as_shape, report
 
 # Exercise 1: five examples, four classes. Row i holds the model's scores (logits) for example i.
 LOGITS = [
@@ -86,16 +86,9 @@ def count_parameters(answer):
     )
 
 
-def _shape(answer):
-    try:
-        return tuple(int(n) for n in answer)
-    except (TypeError, ValueError):
-        return None
-
-
 def shape_after_pool(answer):
     """Exercise 3: (32, 1, 8, 8) leaves AdaptiveAvgPool2d(1) as (32, 16, 1, 1)."""
-    got = _shape(answer)
+    got = as_shape(answer)
     if got == (32, 16):
         hint = "that is one layer later, after Flatten. "
     elif got == (32, 16, 4, 4):
