@@ -27,6 +27,10 @@ def check_setup():
         )
 
 
+# The hint for an answer slot still holding its placeholder None.
+NO_ANSWER = "replace None with your answer, then run the cell again."
+
+
 def report(ok, success, hint):
     """Print the verdict for one exercise; return it so tests can assert on it."""
     print(("Correct! " + success) if ok else ("Not yet. Hint: " + hint))

@@ -2,9 +2,7 @@
 
 import numpy as np
 
-from . import as_array, close, report
-
-NO_ANSWER = "replace None with your answer, then run the cell again."
+from . import NO_ANSWER, as_array, close, report
 
 A = np.array([2.0, 3.0])
 B = np.array([6.0, 4.0])

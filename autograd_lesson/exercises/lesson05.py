@@ -2,9 +2,7 @@
 
 import numpy as np
 
-from . import as_array, as_shape, close, report
-
-NO_ANSWER = "replace None with your answer, then run the cell again."
+from . import NO_ANSWER, as_array, as_shape, close, report
 
 # Exercise 1: y = W @ x, so J = W, and backward(gradient=v) gives vᵀ·W.
 W = np.array([[1.0, 2.0], [3.0, 4.0], [0.0, -1.0]])
