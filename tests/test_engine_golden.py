@@ -8,29 +8,16 @@
 - live: the same table on torch and autograd_lesson side by side (needs torch).
 """
 
-import importlib.util
-import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
+from golden_support import load_golden, load_recorder
 
 import autograd_lesson
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
-
-
-def load_recorder():
-    """The recorder holds the table and `run_case`; it imports torch only when run."""
-    spec = importlib.util.spec_from_file_location("record_engine", GOLDEN_DIR / "record_engine.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-recorder = load_recorder()
-GOLDEN = json.loads((GOLDEN_DIR / "engine.json").read_text())
+recorder = load_recorder("record_engine")
+GOLDEN = load_golden("engine.json")
 CASES = GOLDEN["cases"]
 ERRORS = GOLDEN["errors"]
 API = GOLDEN["api"]

@@ -4,10 +4,8 @@ The reference answers are worked out here by running the exercises' code, with
 autograd_lesson and, when it is installed, with PyTorch.
 """
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from golden_support import load_recorder
 
 import autograd_lesson
 from autograd_lesson.exercises import lesson07 as check
@@ -42,11 +40,7 @@ def trainable_count(model, nn):
 
 def torch_resnet18():
     """The ResNet-18 that tests/golden/record_resnet.py builds from torch.nn."""
-    path = Path(__file__).parent / "golden" / "record_resnet.py"
-    spec = importlib.util.spec_from_file_location("record_resnet", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.torch_resnet18()
+    return load_recorder("record_resnet").torch_resnet18()
 
 
 @pytest.mark.parametrize("library", ["autograd_lesson", "torch"])

@@ -2,12 +2,11 @@
 and the safe .npz weights loader with its errors."""
 
 import importlib.util
-import json
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
+from golden_support import load_golden, load_recorder
 
 import autograd_lesson as lesson
 from autograd_lesson import nn
@@ -20,18 +19,8 @@ from autograd_lesson.models import (
 )
 from autograd_lesson.models import weights as weights_module
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
-
-
-def load_recorder():
-    spec = importlib.util.spec_from_file_location("record_resnet", GOLDEN_DIR / "record_resnet.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-recorder = load_recorder()
-GOLDEN = json.loads((GOLDEN_DIR / "resnet18_step.json").read_text())
+recorder = load_recorder("record_resnet")
+GOLDEN = load_golden("resnet18_step.json")
 
 
 @pytest.fixture

@@ -7,28 +7,15 @@
 - live: the same cases on torch and autograd_lesson side by side (needs torch).
 """
 
-import importlib.util
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from golden_support import load_golden, load_recorder
 
 import autograd_lesson
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
-
-
-def load_recorder():
-    """The recorder holds the cases and `run_case`; it imports torch only when run."""
-    spec = importlib.util.spec_from_file_location("record_nn", GOLDEN_DIR / "record_nn.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-recorder = load_recorder()
-GOLDEN = json.loads((GOLDEN_DIR / "nn.json").read_text())
+recorder = load_recorder("record_nn")
+GOLDEN = load_golden("nn.json")
 CASES = {c["name"]: c for c in recorder.CASES}
 RECORDED = {c["name"]: c for c in GOLDEN["cases"]}
 

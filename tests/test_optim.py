@@ -5,30 +5,16 @@
 - errors, param groups, zero_grad, frozen parameters, state_dict round trip, printing.
 """
 
-import importlib.util
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from golden_support import load_golden, load_recorder
 
 import autograd_lesson as lesson
 from autograd_lesson.optim import SGD, Optimizer
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
-
-
-def load_recorder():
-    """The recorder holds the recipes for parameters and gradients; it imports torch only
-    when run."""
-    spec = importlib.util.spec_from_file_location("record_optim", GOLDEN_DIR / "record_optim.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-recorder = load_recorder()
-GOLDEN = json.loads((GOLDEN_DIR / "optim.json").read_text())
+recorder = load_recorder("record_optim")
+GOLDEN = load_golden("optim.json")
 
 
 def case_id(case):

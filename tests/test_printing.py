@@ -5,13 +5,11 @@
 - set_printoptions: torch's semantics for options, profiles and sci_mode.
 """
 
-import importlib.util
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
+from golden_support import load_golden, load_recorder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -19,21 +17,8 @@ from hypothesis.extra import numpy as hnp
 from autograd_lesson import printing
 from autograd_lesson.printing import format_tensor, set_printoptions
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
-
-
-def load_recorder():
-    """The recorder script holds the array recipes; it imports torch only when run."""
-    spec = importlib.util.spec_from_file_location(
-        "record_printing", GOLDEN_DIR / "record_printing.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-recorder = load_recorder()
-GOLDEN_CASES = json.loads((GOLDEN_DIR / "printing.json").read_text())["cases"]
+recorder = load_recorder("record_printing")
+GOLDEN_CASES = load_golden("printing.json")["cases"]
 
 
 @pytest.fixture(autouse=True)
