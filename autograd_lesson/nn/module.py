@@ -11,13 +11,14 @@ registries. Names are joined with dots ("layer1.0.conv1.weight"), which is how a
 state_dict names every tensor of a model.
 """
 
-import itertools
+import warnings
 from collections import OrderedDict, namedtuple
 
 import numpy as np
 
 from ..grad_mode import no_grad
 from ..tensor import Size, Tensor
+from .hooks import BackwardHook, RemovableHandle
 from .parameter import Parameter
 
 
@@ -33,17 +34,26 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
         )
 
 
-_hook_ids = itertools.count()  # every hook gets a unique key, so removing one is exact
+# ---------------------------------------------------------------------- global hooks
+# Hooks that run for EVERY module call, before the module's own hooks
+# (torch.nn.modules.module.register_module_forward_hook and friends, at the end of this file).
+_global_forward_pre_hooks = OrderedDict()
+_global_forward_hooks = OrderedDict()
+_global_forward_hooks_with_kwargs = OrderedDict()
+_global_forward_hooks_always_called = OrderedDict()
+_global_backward_pre_hooks = OrderedDict()
+_global_backward_hooks = OrderedDict()
 
-
-class RemovableHandle:
-    """Returned by register_forward_hook: call `.remove()` to unregister the hook."""
-
-    def __init__(self, hooks, key):
-        self.hooks, self.key = hooks, key
-
-    def remove(self):
-        self.hooks.pop(self.key, None)
+# A module's own hooks: a dict of hooks by handle id, and dicts of flags set per hook id.
+HOOK_REGISTRIES = (
+    "_forward_pre_hooks",
+    "_forward_pre_hooks_with_kwargs",
+    "_forward_hooks",
+    "_forward_hooks_with_kwargs",
+    "_forward_hooks_always_called",
+    "_backward_pre_hooks",
+    "_backward_hooks",
+)
 
 
 def _indent(text, spaces):
@@ -66,37 +76,150 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "_forward_hooks", OrderedDict())
-        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        # Hooks by handle id (see the hooks section below), and flags set per hook.
+        for hooks in HOOK_REGISTRIES:
+            object.__setattr__(self, hooks, OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )
 
+    # ------------------------------------------------------------------ calling, and hooks
     def __call__(self, *args, **kwargs):
-        for hook in list(self._forward_pre_hooks.values()):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, output)
-            if result is not None:
-                output = result
-        return output
+        """model(x) runs forward(x), and the hooks registered on this module or on all."""
+        if not (
+            self._forward_pre_hooks or self._forward_hooks
+            or self._backward_pre_hooks or self._backward_hooks
+            or _global_forward_pre_hooks or _global_forward_hooks
+            or _global_backward_pre_hooks or _global_backward_hooks
+        ):  # fmt: skip
+            return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)
 
-    def register_forward_hook(self, hook):
-        """hook(module, inputs, output) runs after every forward (used to draw module graphs)."""
-        key = next(_hook_ids)
-        self._forward_hooks[key] = hook
-        return RemovableHandle(self._forward_hooks, key)
+    def _call_with_hooks(self, args, kwargs):
+        """PyTorch's order: forward pre hooks (the global ones first), backward hook nodes on
+        the inputs, forward(), forward hooks, backward hook nodes on the result."""
+        result = None
+        called_always_call_hooks = set()
+        try:
+            for hook_id, hook in (
+                *_global_forward_pre_hooks.items(),
+                *self._forward_pre_hooks.items(),
+            ):
+                if hook_id in self._forward_pre_hooks_with_kwargs:
+                    new_args_and_kwargs = hook(self, args, kwargs)
+                    if new_args_and_kwargs is not None:
+                        if not (
+                            isinstance(new_args_and_kwargs, tuple) and len(new_args_and_kwargs) == 2
+                        ):
+                            raise RuntimeError(
+                                "forward pre-hook must return None or a tuple of (new_args, "
+                                f"new_kwargs), but got {new_args_and_kwargs}."
+                            )
+                        args, kwargs = new_args_and_kwargs
+                else:
+                    new_args = hook(self, args)
+                    if new_args is not None:
+                        args = new_args if isinstance(new_args, tuple) else (new_args,)
 
-    def register_forward_pre_hook(self, hook):
-        """hook(module, inputs) runs before every forward; it may return replacement inputs."""
-        key = next(_hook_ids)
-        self._forward_pre_hooks[key] = hook
-        return RemovableHandle(self._forward_pre_hooks, key)
+            backward_hook = None
+            full_hooks = [*_global_backward_hooks.values(), *self._backward_hooks.values()]
+            pre_hooks = [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
+            if full_hooks or pre_hooks:
+                backward_hook = BackwardHook(self, full_hooks, pre_hooks)
+                args = backward_hook.setup_input_hook(args)
+
+            result = self.forward(*args, **kwargs)
+
+            for hook_id, hook in (*_global_forward_hooks.items(), *self._forward_hooks.items()):
+                if _is_always_called(self, hook_id):
+                    called_always_call_hooks.add(hook_id)
+                if _takes_kwargs(self, hook_id):
+                    new_result = hook(self, args, kwargs, result)
+                else:
+                    new_result = hook(self, args, result)
+                if new_result is not None:
+                    result = new_result
+
+            if backward_hook is not None:
+                if not isinstance(result, Tensor | tuple):
+                    warnings.warn(
+                        "For backward hooks to be called, module output should be a Tensor or a "
+                        f"tuple of Tensors but received {type(result)}",
+                        stacklevel=3,
+                    )
+                result = backward_hook.setup_output_hook(result)
+            return result
+        except Exception:
+            # Forward hooks registered with always_call=True run even when forward failed;
+            # an error inside one of them is only a warning: the first error is raised.
+            for hook_id, hook in (*_global_forward_hooks.items(), *self._forward_hooks.items()):
+                if not _is_always_called(self, hook_id) or hook_id in called_always_call_hooks:
+                    continue
+                where = "module" if hook_id in self._forward_hooks else "global module"
+                try:
+                    if hook_id in self._forward_hooks_with_kwargs:
+                        new_result = hook(self, args, kwargs, result)
+                    else:
+                        new_result = hook(self, args, result)
+                    if new_result is not None:
+                        result = new_result
+                except Exception as error:
+                    warnings.warn(
+                        f"{where} forward hook with ``always_call=True`` raised an exception "
+                        f"that was silenced as another error was raised in forward: {error}",
+                        stacklevel=3,
+                    )
+            raise
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args) runs before every forward(); what it returns (if not None)
+        replaces args. With with_kwargs=True: hook(module, args, kwargs) -> (args, kwargs)."""
+        handle = RemovableHandle(
+            self._forward_pre_hooks, extra_dict=self._forward_pre_hooks_with_kwargs
+        )
+        self._forward_pre_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
+        if prepend:
+            self._forward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """hook(module, args, output) runs after every forward(); what it returns (if not None)
+        replaces the output. with_kwargs=True: hook(module, args, kwargs, output).
+        always_call=True: it also runs when forward() raises."""
+        handle = RemovableHandle(
+            self._forward_hooks,
+            extra_dict=[self._forward_hooks_with_kwargs, self._forward_hooks_always_called],
+        )
+        self._forward_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
+        if prepend:
+            self._forward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(module, grad_output) runs when the gradients of the module's outputs are known;
+        what it returns (if not None) replaces grad_output (see hooks.py)."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) runs when the gradients of the module's inputs
+        are known; what it returns (if not None) replaces grad_input (see hooks.py)."""
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
 
     # ------------------------------------------------------------------ registration
     def _check_initialised(self, what):
@@ -427,3 +550,48 @@ def _type_name(value):
     if isinstance(value, Tensor):
         return value.dtype.tensor_type_name
     return type(value).__name__
+
+
+def _is_always_called(module, hook_id):
+    return hook_id in module._forward_hooks_always_called or (
+        hook_id in _global_forward_hooks_always_called
+    )
+
+
+def _takes_kwargs(module, hook_id):
+    return hook_id in module._forward_hooks_with_kwargs or (
+        hook_id in _global_forward_hooks_with_kwargs
+    )
+
+
+# ---------------------------------------------------------------------- global hook functions
+def register_module_forward_pre_hook(hook):
+    """hook(module, args) runs before the forward() of every module (before its own hooks)."""
+    handle = RemovableHandle(_global_forward_pre_hooks)
+    _global_forward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
+    """hook(module, args, output) runs after the forward() of every module."""
+    handle = RemovableHandle(_global_forward_hooks, extra_dict=_global_forward_hooks_always_called)
+    _global_forward_hooks[handle.id] = hook
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[handle.id] = True
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook):
+    """hook(module, grad_output) for every module, before the module's own pre hooks."""
+    handle = RemovableHandle(_global_backward_pre_hooks)
+    _global_backward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_full_backward_hook(hook):
+    """hook(module, grad_input, grad_output) for every module, before its own hooks."""
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    return handle
