@@ -159,6 +159,13 @@ class BackwardHook:
                 )
             self.grad_outputs = replacement
         passed_on = self.grad_outputs[self.hooked_output]
+        if passed_on is None:
+            raise NotImplementedError(
+                f"a backward pre hook of {type(self.module).__name__} replaced grad_output with "
+                "None. PyTorch then still runs the module's backward, and its input gets a zero "
+                "gradient; autograd_lesson's engine skips nodes that receive no gradient. "
+                "Return torch.zeros_like(grad_output[0]) instead."
+            )
         if self.hooked_input is None:
             # No input requires grad, so no input node will be reached: the hooks run now.
             warnings.warn(NO_INPUT_REQUIRES_GRAD_WARNING, UserWarning, stacklevel=5)

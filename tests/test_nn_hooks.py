@@ -1,0 +1,193 @@
+"""Module hooks as PyTorch runs them: forward (pre) hooks, full backward (pre) hooks, global
+hooks, handles.
+
+- golden: every scenario of tests/golden/record_nn_hooks.py, run here, gives the log torch
+  2.13.0 recorded in nn_hooks.json (the order hooks fire in, what they receive, what their
+  return values replace, errors and warnings, in PyTorch's words);
+- known differences: the scenarios this engine refuses, with a NotImplementedError;
+- live: the same scenarios on torch itself, when it is installed;
+- the graph nodes, handles and errors that the logs do not show.
+"""
+
+import gc
+import math
+
+import numpy as np
+import pytest
+from golden_support import load_golden, load_recorder
+
+import autograd_lesson as torch
+from autograd_lesson import nn
+from autograd_lesson.nn.hooks import RemovableHandle
+
+recorder = load_recorder("record_nn_hooks")
+GOLDEN = load_golden("nn_hooks.json")["scenarios"]
+
+
+def assert_same_log(ours, expected, where="log"):
+    """Equal, except that numbers may differ by float32 rounding (logs keep 4 decimals)."""
+    if isinstance(expected, float) and not isinstance(ours, bool):
+        assert isinstance(ours, int | float), f"{where}: {ours!r} != {expected!r}"
+        close = math.isclose(ours, expected, rel_tol=1e-3, abs_tol=2e-4)
+        assert close, f"{where}: {ours} != {expected}"
+    elif isinstance(expected, list):
+        assert isinstance(ours, list), f"{where}: {ours!r} != {expected!r}"
+        assert len(ours) == len(expected), f"{where}: {ours} != {expected}"
+        for i, (a, b) in enumerate(zip(ours, expected, strict=True)):
+            assert_same_log(a, b, f"{where}[{i}]")
+    elif isinstance(expected, dict):
+        assert isinstance(ours, dict) and ours.keys() == expected.keys(), f"{where}: {ours}"
+        for key in expected:
+            assert_same_log(ours[key], expected[key], f"{where}.{key}")
+    else:
+        assert ours == expected, f"{where}: {ours!r} != {expected!r}"
+
+
+def test_golden_has_every_scenario():
+    names = [s.__name__ for s in recorder.SCENARIOS + recorder.KNOWN_DIFFERENCES]
+    assert sorted(GOLDEN) == sorted(names)
+
+
+@pytest.mark.parametrize("scenario", recorder.SCENARIOS, ids=lambda s: s.__name__)
+def test_scenario_matches_torch_golden(scenario):
+    assert_same_log(recorder.run(scenario, torch), GOLDEN[scenario.__name__])
+
+
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        (recorder.none_as_grad_output, "replaced grad_output with None"),
+        (recorder.two_inputs_and_outputs_require_grad, "its inputs hold 2 tensors that require"),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_known_differences_are_refused(scenario, message):
+    with pytest.raises(NotImplementedError, match=message):
+        scenario(torch)
+
+
+def test_every_known_difference_is_tested():
+    assert len(recorder.KNOWN_DIFFERENCES) == 2
+
+
+# ---------------------------------------------------------------------- the graph
+
+
+def test_hook_nodes_in_the_graph():
+    layer = nn.Linear(2, 2)
+    layer.register_full_backward_hook(lambda m, gi, go: None)
+    x = torch.ones(3, 2, requires_grad=True)
+    out = layer(x)
+    node = out.grad_fn
+    assert repr(node) == "<torch.autograd.function.BackwardHookFunctionBackward object>"
+    assert node.name() == "BackwardHookFunctionBackward"
+    (addmm, _), = node.next_functions
+    assert addmm.name() == "AddmmBackward0"
+    input_node = addmm.next_functions[1][0]
+    assert input_node.name() == "BackwardHookFunctionBackward"
+    assert input_node.next_functions[0][0].variable is x
+
+
+def test_hooked_tensors_share_memory_with_the_originals():
+    seen = []
+
+    class Keep(nn.Module):
+        def forward(self, x):
+            seen.append(x)
+            return x * 1
+
+    module = Keep()
+    module.register_full_backward_pre_hook(lambda m, go: None)
+    x = torch.ones(2, requires_grad=True)
+    module(x)
+    assert seen[0] is not x and seen[0].grad_fn.name() == "BackwardHookFunctionBackward"
+    assert np.shares_memory(seen[0].detach().numpy(), x.detach().numpy())
+
+
+def test_no_nodes_without_backward_hooks_or_outside_grad_mode():
+    layer = nn.Linear(2, 2)
+    layer.register_forward_hook(lambda m, a, o: None)
+    assert layer(torch.ones(1, 2)).grad_fn.name() == "AddmmBackward0"
+    layer.register_full_backward_hook(lambda m, gi, go: None)
+    with torch.no_grad():
+        assert layer(torch.ones(1, 2, requires_grad=True)).grad_fn is None
+
+
+def test_two_tensor_inputs_that_require_grad_are_refused_before_forward_runs():
+    calls = []
+
+    class Add(nn.Module):
+        def forward(self, a, b):
+            calls.append("forward")
+            return a + b
+
+    module = Add()
+    module.register_full_backward_hook(lambda m, gi, go: None)
+    a, b = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="its inputs hold 2 tensors that require grad"):
+        module(a, b)
+    assert calls == []
+    # One of them without grad is fine: it gets zeros in grad_input, as in PyTorch.
+    module(a, b.detach()).sum().backward()
+    assert a.grad.tolist() == [1.0, 1.0]
+
+
+# ---------------------------------------------------------------------- handles
+
+
+def test_handles_hold_no_module_alive():
+    layer = nn.Linear(1, 1)
+    handle = layer.register_forward_hook(lambda m, a, o: None)
+    del layer
+    gc.collect()
+    assert handle.hooks_dict_ref() is None
+    handle.remove()  # nothing left to remove: no error
+
+
+def test_handle_ids_are_unique_across_modules_and_kinds():
+    a, b = nn.Linear(1, 1), nn.Linear(1, 1)
+    handles = [
+        a.register_forward_hook(print),
+        b.register_forward_hook(print),
+        a.register_full_backward_hook(print),
+        torch.nn.modules.module.register_module_forward_pre_hook(print),
+    ]
+    handles[-1].remove()
+    assert len({h.id for h in handles}) == 4
+    assert all(isinstance(h, RemovableHandle) for h in handles)
+
+
+def test_viz_trace_removes_its_hooks_and_keeps_the_learners():
+    from autograd_lesson.viz import trace_modules
+
+    model = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    mine = model[0].register_forward_hook(lambda m, a, o: None)
+    model.register_full_backward_hook(lambda m, gi, go: None)
+    out = trace_modules(model, torch.ones(1, 2, requires_grad=True))
+    assert out.grad_fn.name() == "BackwardHookFunctionBackward"
+    assert list(model[0]._forward_hooks) == [mine.id] and not model[1]._forward_pre_hooks
+
+
+# ---------------------------------------------------------------------- live parity
+
+
+@pytest.fixture(scope="module")
+def real_torch():
+    return pytest.importorskip(
+        "torch", reason="PyTorch oracle not installed (pip install torch==2.13.0)"
+    )
+
+
+@pytest.mark.parametrize(
+    "scenario", recorder.SCENARIOS + recorder.KNOWN_DIFFERENCES, ids=lambda s: s.__name__
+)
+def test_live_golden_is_what_torch_does(real_torch, scenario):
+    assert_same_log(recorder.run(scenario, real_torch), GOLDEN[scenario.__name__])
+
+
+def test_live_hook_node_names(real_torch):
+    layer = real_torch.nn.Linear(2, 2)
+    layer.register_full_backward_hook(lambda m, gi, go: None)
+    node = layer(real_torch.ones(3, 2, requires_grad=True)).grad_fn
+    assert repr(node).startswith("<torch.autograd.function.BackwardHookFunctionBackward object")
+    assert type(node).__name__ == node.name() == "BackwardHookFunctionBackward"
