@@ -1,8 +1,8 @@
 """Module hooks as PyTorch runs them: forward (pre) hooks, full backward (pre) hooks, global
 hooks, handles.
 
-- golden: every scenario of tests/golden/record_nn_hooks.py, run here, gives the log torch
-  2.13.0 recorded in nn_hooks.json (the order hooks fire in, what they receive, what their
+- golden: every scenario of tests/golden/record_nn_scenarios.py, run here, gives the log torch
+  2.13.0 recorded in nn_scenarios.json (the order hooks fire in, what they receive, what their
   return values replace, errors and warnings, in PyTorch's words);
 - known differences: the scenarios this engine refuses, with a NotImplementedError;
 - live: the same scenarios on torch itself, when it is installed;
@@ -10,7 +10,6 @@ hooks, handles.
 """
 
 import gc
-import math
 
 import numpy as np
 import pytest
@@ -20,35 +19,20 @@ import autograd_lesson as torch
 from autograd_lesson import nn
 from autograd_lesson.nn.hooks import RemovableHandle
 
-recorder = load_recorder("record_nn_hooks")
-GOLDEN = load_golden("nn_hooks.json")["scenarios"]
+recorder = load_recorder("record_nn_scenarios")
+GOLDEN = load_golden("nn_scenarios.json")["scenarios"]
 
 
-def assert_same_log(ours, expected, where="log"):
-    """Equal, except that numbers may differ by float32 rounding (logs keep 4 decimals)."""
-    if isinstance(expected, float) and not isinstance(ours, bool):
-        assert isinstance(ours, int | float), f"{where}: {ours!r} != {expected!r}"
-        close = math.isclose(ours, expected, rel_tol=1e-3, abs_tol=2e-4)
-        assert close, f"{where}: {ours} != {expected}"
-    elif isinstance(expected, list):
-        assert isinstance(ours, list), f"{where}: {ours!r} != {expected!r}"
-        assert len(ours) == len(expected), f"{where}: {ours} != {expected}"
-        for i, (a, b) in enumerate(zip(ours, expected, strict=True)):
-            assert_same_log(a, b, f"{where}[{i}]")
-    elif isinstance(expected, dict):
-        assert isinstance(ours, dict) and ours.keys() == expected.keys(), f"{where}: {ours}"
-        for key in expected:
-            assert_same_log(ours[key], expected[key], f"{where}.{key}")
-    else:
-        assert ours == expected, f"{where}: {ours!r} != {expected!r}"
+assert_same_log = recorder.assert_same_log
 
 
-def test_golden_has_every_scenario():
-    names = [s.__name__ for s in recorder.SCENARIOS + recorder.KNOWN_DIFFERENCES]
-    assert sorted(GOLDEN) == sorted(names)
+def test_golden_has_every_scenario_of_the_recorder():
+    """(For hooks, nn.utils and Module alike: one recorder writes nn_scenarios.json.)"""
+    assert sorted(GOLDEN) == sorted(s.__name__ for s in recorder.ALL)
+    assert len(set(recorder.ALL)) == len(recorder.ALL)
 
 
-@pytest.mark.parametrize("scenario", recorder.SCENARIOS, ids=lambda s: s.__name__)
+@pytest.mark.parametrize("scenario", recorder.HOOKS, ids=lambda s: s.__name__)
 def test_scenario_matches_torch_golden(scenario):
     assert_same_log(recorder.run(scenario, torch), GOLDEN[scenario.__name__])
 
@@ -67,7 +51,7 @@ def test_known_differences_are_refused(scenario, message):
 
 
 def test_every_known_difference_is_tested():
-    assert len(recorder.KNOWN_DIFFERENCES) == 2
+    assert len(recorder.HOOKS_REFUSED_HERE) == 2
 
 
 # ---------------------------------------------------------------------- the graph
@@ -179,7 +163,7 @@ def real_torch():
 
 
 @pytest.mark.parametrize(
-    "scenario", recorder.SCENARIOS + recorder.KNOWN_DIFFERENCES, ids=lambda s: s.__name__
+    "scenario", recorder.HOOKS + recorder.HOOKS_REFUSED_HERE, ids=lambda s: s.__name__
 )
 def test_live_golden_is_what_torch_does(real_torch, scenario):
     assert_same_log(recorder.run(scenario, real_torch), GOLDEN[scenario.__name__])

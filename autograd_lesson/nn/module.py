@@ -13,6 +13,7 @@ state_dict names every tensor of a model.
 
 import warnings
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -226,8 +227,20 @@ class Module:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"cannot assign {what} before Module.__init__() call")
 
+    def _check_new_name(self, kind, name, registry):
+        """PyTorch's checks on the name given to register_parameter / register_buffer."""
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {_type_name(name)}")
+        if "." in name:  # dots separate module names in state_dict keys
+            raise KeyError(f'{kind} name can\'t contain "."')
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        if hasattr(self, name) and name not in getattr(self, registry):
+            raise KeyError(f"attribute '{name}' already exists")
+
     def register_parameter(self, name, param):
         self._check_initialised("parameter")
+        self._check_new_name("parameter", name, "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
@@ -238,6 +251,7 @@ class Module:
     def register_buffer(self, name, tensor, persistent=True):
         """A tensor that belongs to the module's state but is not learned (running_mean...)."""
         self._check_initialised("buffer")
+        self._check_new_name("buffer", name, "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
                 f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' "
@@ -250,9 +264,18 @@ class Module:
             self._non_persistent_buffers.add(name)
 
     def add_module(self, name, module):
+        """Register `module` as a child called `name` (what `self.name = module` does)."""
         self._check_initialised("module")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_type_name(module)} is not a Module subclass")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {_type_name(name)}")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
+        if "." in name:
+            raise KeyError(f'module name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError('module name can\'t be empty string ""')
         self._modules[name] = module
 
     register_module = add_module
@@ -260,16 +283,20 @@ class Module:
     def __setattr__(self, name, value):
         registries = ("_parameters", "_buffers", "_modules")
 
-        def forget(name):
-            """Remove `name` everywhere, so one name never means two things."""
+        def forget(name, keep):
+            """Remove `name` from every registry but `keep`, so one name never means two
+            things; in `keep` it is replaced where it stands, so the order stays (as in PyTorch,
+            `model.fc = nn.Linear(...)` keeps fc's place in state_dict)."""
             self.__dict__.pop(name, None)
             for registry in registries:
-                self.__dict__.get(registry, {}).pop(name, None)
+                if registry != keep:
+                    self.__dict__.get(registry, {}).pop(name, None)
+            self.__dict__.get("_non_persistent_buffers", set()).discard(name)
 
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             self._check_initialised("parameters")
-            forget(name)
+            forget(name, keep="_parameters")
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -280,7 +307,7 @@ class Module:
             params[name] = None
         elif isinstance(value, Module):
             self._check_initialised("module")
-            forget(name)
+            forget(name, keep="_modules")
             self._modules[name] = value
         elif name in self.__dict__.get("_modules", {}):
             if value is not None:
@@ -456,16 +483,21 @@ class Module:
         return []
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
-        """Copy tensors (or NumPy arrays) into the parameters and buffers with the same names.
+        """Copy the tensors of `state_dict` into the parameters and buffers with the same names.
 
+        Values are copied into the existing tensors (an optimizer holding them sees the new
+        values), converted to their dtype, as PyTorch's copy_ does. With assign=True the
+        checkpoint's tensors take their places instead, keeping their own dtype.
         Every problem is found first and reported at once, in PyTorch's words; when there
-        is one, nothing at all has been copied.
+        is one, nothing at all has changed (PyTorch keeps the copies made before it met it).
+        NumPy arrays are accepted as values too (weights files are read as arrays).
         """
-        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
+        if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
-        missing, unexpected = self._unmatched_keys(own, state_dict)
-        sources, errors = _arrays_to_copy(own, state_dict)
+        missing = self._missing_keys(own, state_dict)
+        unexpected = self._unexpected_keys(state_dict)
+        sources, errors = _values_to_load(own, state_dict)
         if strict:
             if unexpected:
                 names = ", ".join(f'"{key}"' for key in unexpected)
@@ -479,23 +511,59 @@ class Module:
                 + "\n\t".join(errors)
             )
         # (An excused key that is missing keeps its current value, as in PyTorch.)
-        for key, source in sources.items():
-            # In place: an optimizer holding these parameters keeps seeing the new values.
-            own[key]._data[...] = source
+        with no_grad():
+            for key, source in sources.items():
+                if assign:
+                    self._assign(key, source, own[key])
+                else:
+                    own[key].copy_(source)
         return _IncompatibleKeys(missing, unexpected)
 
-    def _unmatched_keys(self, own, state_dict):
-        """(missing, unexpected): the model's keys state_dict lacks (except those an older
-        version of a module did not save), and state_dict's keys the model does not have."""
+    def _missing_keys(self, own, state_dict):
+        """The model's keys that state_dict lacks, except those an older version of a module
+        did not save (its version is in state_dict._metadata)."""
         versions = getattr(state_dict, "_metadata", {})
         excused = {
             key
             for prefix, module in self.named_modules(remove_duplicate=False)
             for key in module._may_be_missing(prefix, versions.get(prefix, {}).get("version"))
         }
-        missing = [key for key in own if key not in state_dict and key not in excused]
-        unexpected = [key for key in state_dict.keys() if key not in own]
-        return missing, unexpected
+        return [key for key in own if key not in state_dict and key not in excused]
+
+    def _unexpected_keys(self, state_dict, prefix=""):
+        """state_dict's keys that name nothing in the model, in PyTorch's order: each
+        module's own, then its children's, in the order state_dict lists them."""
+        own = {
+            name
+            for registry in (self._parameters, self._buffers)
+            for name, value in registry.items()
+            if value is not None and name not in self._non_persistent_buffers
+        }
+        unexpected = []
+        for key in state_dict:
+            if not key.startswith(prefix):
+                continue
+            first, *rest = key[len(prefix) :].split(".", 1)
+            if first not in (self._modules if rest else own):
+                unexpected.append(key)
+        for name, child in self._modules.items():
+            if child is not None:
+                unexpected += child._unexpected_keys(state_dict, f"{prefix}{name}.")
+        return unexpected
+
+    def _assign(self, key, value, current):
+        """load_state_dict(assign=True): `value` replaces the tensor at `key`."""
+        prefix, _, name = key.rpartition(".")
+        module = dict(self.named_modules(remove_duplicate=False))[prefix]
+        if not isinstance(value, Tensor):
+            value = Tensor(value)  # a NumPy array
+        if name in module._parameters:
+            # A parameter stays a parameter, and keeps whether it requires grad (frozen or not).
+            if isinstance(value, Parameter):
+                value.requires_grad_(current.requires_grad)
+            else:
+                value = Parameter(value, requires_grad=current.requires_grad)
+        setattr(module, name, value)
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self):
@@ -517,40 +585,44 @@ class Module:
         return f"{self._get_name()}(\n  {body}\n)"
 
 
-def _arrays_to_copy(own, state_dict):
-    """({key: array} for every key both have, [error lines]): a value that is not an
-    array, or whose shape differs from the model's tensor, becomes an error line instead."""
+def _values_to_load(own, state_dict):
+    """({key: value} for every key both have, [error lines]): a value that is not a tensor
+    (or a numeric NumPy array), or whose shape differs from the model's, is an error line."""
     sources, errors = {}, []
     for key, target in own.items():
         if key not in state_dict:
             continue
         value = state_dict[key]
-        if isinstance(value, Tensor):
-            source = value._data
-        elif isinstance(value, np.ndarray | np.generic):
-            source = np.asarray(value)
-        else:
+        if not (isinstance(value, Tensor) or _is_numeric_array(value)):
             errors.append(
                 f'While copying the parameter named "{key}", expected torch.Tensor or '
                 f"Tensor-like object from checkpoint but received {type(value)}"
             )
             continue
-        if source.shape != target._data.shape:
+        if target.ndim == 0 and value.shape == (1,):
+            value = value[0]  # PyTorch loads a 1-element tensor into a 0-d one (old format)
+        if tuple(value.shape) != tuple(target.shape):
             errors.append(
-                f"size mismatch for {key}: copying a param with shape {Size(source.shape)!r} "
+                f"size mismatch for {key}: copying a param with shape {Size(value.shape)!r} "
                 f"from checkpoint, the shape in current model is {target.shape!r}."
             )
             continue
-        sources[key] = source
+        sources[key] = value
     return sources, errors
 
 
+def _is_numeric_array(value):
+    return isinstance(value, np.ndarray | np.generic) and np.asarray(value).dtype.kind in "biuf"
+
+
 def _type_name(value):
-    """PyTorch names tensor types like 'torch.FloatTensor' in its assignment errors."""
+    """torch.typename: 'torch.FloatTensor' for a tensor, else the type with its module
+    ('int', 'numpy.ndarray')."""
     if isinstance(value, Tensor):
         return value.dtype.tensor_type_name
-    return type(value).__name__
-
+    kind = type(value)
+    module = kind.__module__ or ""
+    return kind.__qualname__ if module in ("", "builtins") else f"{module}.{kind.__qualname__}"
 
 def _is_always_called(module, hook_id):
     return hook_id in module._forward_hooks_always_called or (

@@ -73,7 +73,9 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     max_norm = float(max_norm)
     if not grads:
         return
-    with no_grad():
+    # (An infinite norm gives the factor 0, and inf · 0 = nan, as in PyTorch: NumPy's
+    # warning about it is not PyTorch's behaviour, so it is silenced.)
+    with no_grad(), np.errstate(invalid="ignore"):
         # The 1e-6 keeps a zero norm from dividing by zero. The factor is applied even when
         # it is 1 (PyTorch does the same, to avoid a branch that would wait for the GPU).
         clip_coef = (max_norm / (total_norm + 1e-6)).clamp(max=1.0)

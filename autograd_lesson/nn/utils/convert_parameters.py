@@ -3,6 +3,7 @@
 
 from ...functions import cat
 from ...tensor import Tensor
+from ..module import _type_name
 
 
 def parameters_to_vector(parameters):
@@ -19,7 +20,7 @@ def vector_to_parameters(vec, parameters):
     leaves all of them as they were.
     """
     if not isinstance(vec, Tensor):
-        raise TypeError(f"expected torch.Tensor, but got: {_typename(vec)}")
+        raise TypeError(f"expected torch.Tensor, but got: {_type_name(vec)}")
     parameters = list(parameters)
     slices, pointer = [], 0
     for param in parameters:
@@ -28,9 +29,3 @@ def vector_to_parameters(vec, parameters):
     for param, values in zip(parameters, slices, strict=True):
         param.data = values.data
 
-
-def _typename(value):
-    """torch.typename: 'list', 'numpy.ndarray' ('builtins.' left out)."""
-    kind = type(value)
-    module = kind.__module__ or ""
-    return kind.__qualname__ if module in ("", "builtins") else f"{module}.{kind.__qualname__}"
