@@ -116,6 +116,33 @@ def test_two_tensor_inputs_that_require_grad_are_refused_before_forward_runs():
     assert a.grad.tolist() == [1.0, 1.0]
 
 
+def test_a_named_tuple_output_keeps_its_type():
+    class Largest(nn.Module):
+        def forward(self, x):
+            return x.max(dim=0)
+
+    module = Largest()
+    module.register_full_backward_hook(lambda m, gi, go: None)
+    result = module(torch.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True))
+    assert type(result) is type(torch.ones(2, 2).max(dim=0))
+    assert result.values.grad_fn.name() == "BackwardHookFunctionBackward"
+    assert result.indices.tolist() == [1, 0]
+
+
+def test_writing_in_place_into_a_hooked_input_is_an_error():
+    """PyTorch: "Output 0 of BackwardHookFunction is a view and is being modified inplace ..."
+    (the hook node would be bypassed). It must never pass silently here either."""
+
+    class Doubles(nn.Module):
+        def forward(self, x):
+            return x.mul_(2)
+
+    module = Doubles()
+    module.register_full_backward_hook(lambda m, gi, go: None)
+    with pytest.raises(RuntimeError, match="in-?place"):
+        module(torch.ones(2, requires_grad=True) * 1)
+
+
 # ---------------------------------------------------------------------- handles
 
 

@@ -12,10 +12,13 @@ and calls the backward *pre* hooks, which may replace it. The node before the in
 reached last: it receives ∂loss/∂x (grad_input) and calls the full backward hooks with
 (module, grad_input, grad_output); what they return replaces grad_input.
 
-One difference from PyTorch: PyTorch wraps all of a module's tensors in ONE node with one
-output per tensor. This engine's nodes have one output each, so a module call whose inputs
-(or outputs) hold two or more tensors that require grad is refused with a clear error,
-rather than giving hooks gradients that are not yet complete.
+Where this engine cannot do what PyTorch does, it raises NotImplementedError rather than
+give hooks other gradients than PyTorch would:
+- PyTorch wraps all of a module's tensors in ONE node with one output per tensor; this
+  engine's nodes have one output each, so a module call whose inputs (or outputs) hold two
+  or more tensors that require grad is refused;
+- a pre hook that replaces grad_output with None: PyTorch still runs the module's backward
+  (its input gets zeros), while this engine skips a node that receives no gradient.
 """
 
 import warnings
@@ -140,7 +143,8 @@ class BackwardHook:
         position = differentiable[0]
         hooked = list(values)
         hooked[position] = BackwardHookFunction.apply(values[position], on_gradient=on_gradient)
-        return tuple(hooked), position
+        # A named tuple (such as what max(dim=...) returns) keeps its type.
+        return (tuple(hooked) if type(values) is tuple else type(values)(*hooked)), position
 
     # ------------------------------------------------------------------ backward: calling
     def _output_gradient(self, grad):

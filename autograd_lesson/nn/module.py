@@ -104,6 +104,7 @@ class Module:
         result = None
         called_always_call_hooks = set()
         try:
+            # 1. Forward pre hooks: each may replace the arguments.
             for hook_id, hook in (
                 *_global_forward_pre_hooks.items(),
                 *self._forward_pre_hooks.items(),
@@ -124,6 +125,7 @@ class Module:
                     if new_args is not None:
                         args = new_args if isinstance(new_args, tuple) else (new_args,)
 
+            # 2. Backward hooks: identity nodes on the input tensors (see hooks.py).
             backward_hook = None
             full_hooks = [*_global_backward_hooks.values(), *self._backward_hooks.values()]
             pre_hooks = [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
@@ -131,8 +133,10 @@ class Module:
                 backward_hook = BackwardHook(self, full_hooks, pre_hooks)
                 args = backward_hook.setup_input_hook(args)
 
+            # 3. forward() itself.
             result = self.forward(*args, **kwargs)
 
+            # 4. Forward hooks: each may replace the result.
             for hook_id, hook in (*_global_forward_hooks.items(), *self._forward_hooks.items()):
                 if _is_always_called(self, hook_id):
                     called_always_call_hooks.add(hook_id)
@@ -143,6 +147,7 @@ class Module:
                 if new_result is not None:
                     result = new_result
 
+            # 5. Backward hooks: identity nodes on the result's tensors.
             if backward_hook is not None:
                 if not isinstance(result, Tensor | tuple):
                     warnings.warn(
