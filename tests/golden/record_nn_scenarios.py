@@ -268,6 +268,29 @@ def backward_hooks_in_nested_modules(torch):
     return log
 
 
+def hooks_on_a_small_cnn(torch):
+    """Conv2d, BatchNorm2d, ReLU, pooling: 4-D gradients, a module called twice, a gradient
+    scaled by a hook on the way down."""
+    log = []
+    conv = torch.nn.Conv2d(1, 2, kernel_size=2)
+    weights = torch.tensor([1.0, -1.0, 0.5, 0.25, -0.5, 1.0, 2.0, 0.0])
+    with torch.no_grad():
+        conv.weight.copy_(weights.reshape(2, 1, 2, 2))
+        conv.bias.copy_(torch.tensor([0.1, -0.2]))
+    model = torch.nn.Sequential(
+        conv, torch.nn.BatchNorm2d(2), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1)
+    )
+    for name, module in model.named_modules():
+        logging_hooks(log, module, name or "model")
+    model[1].register_full_backward_hook(lambda m, gi, go: (gi[0] * 0.5,))
+    x = torch.arange(18.0).reshape(2, 1, 3, 3) / 10
+    x.requires_grad_()
+    out = model(x) + model(x * -1)  # every hook fires twice, for each call
+    (out * torch.tensor([1.0, -2.0]).reshape(1, 2, 1, 1)).sum().backward()
+    log.append(["x.grad", show(x.grad), "conv.weight.grad", show(conv.weight.grad)])
+    return log
+
+
 def backward_hook_replacements(torch):
     log = []
     layer = linear(torch, 2, 3)
@@ -824,6 +847,7 @@ HOOKS = [
     always_call_forward_hooks,
     handles,
     backward_hooks_in_nested_modules,
+    hooks_on_a_small_cnn,
     backward_hook_replacements,
     several_inputs_and_outputs,
     no_input_requires_grad,
