@@ -13,9 +13,11 @@ Function object itself the output's `grad_fn`: a node of the graph that remember
 its inputs came from in `next_functions`, exactly as PyTorch's nodes do.
 """
 
+import re
+
 import numpy as np
 
-from . import grad_mode
+from . import grad_mode, views
 from . import tensor as tensor_module
 
 FREED_GRAPH_MESSAGE = (
@@ -47,12 +49,20 @@ class Node:
 class Function(Node):
     """Base class of every differentiable operation; subclasses set `name_in_pytorch`."""
 
+    # True for ops whose output shares memory with their input (view, transpose, x[0], ...):
+    # writing into the output writes into the input, as in PyTorch.
+    is_view = False
+    # True for ops whose result is floating point even for integer inputs (exp, /, ...).
+    makes_floats = False
+
     def __init__(self):
         super().__init__()
         self._saved = ()
+        self._saved_versions = ()
         self._freed = False
         self.input_shapes = ()
         self.input_dtypes = ()
+        self.needs_input_grad = ()  # one bool per input, as PyTorch's ctx.needs_input_grad
         self.retained_output = None  # the output tensor, when it called retain_grad()
 
     def save_for_backward(self, *arrays):
@@ -62,6 +72,9 @@ class Function(Node):
     def saved_tensors(self):
         if self._freed:
             raise RuntimeError(FREED_GRAPH_MESSAGE)
+        for watch in self._saved_versions:
+            if watch is not None:
+                watch.check(self)
         return self._saved
 
     @property
@@ -89,24 +102,93 @@ class Function(Node):
     def apply(cls, *inputs, **options):
         """Run the op on tensors; record a graph node if any input requires grad."""
         fn = cls()
-        result = fn.forward(*(t._data for t in inputs), **options)
-        out = tensor_module.Tensor(result)
         # An input converted to the op's dtype on the way in is recorded as the original
         # tensor (see Tensor._cast_for_op): PyTorch promotes inside the op, without a node.
         sources = tuple(t if t._promoted_from is None else t._promoted_from for t in inputs)
+        fn.needs_input_grad = needs_input_grad(sources)  # forward may save only what's needed
+        arrays = tuple(t._data for t in inputs)
+        result = fn.forward(*arrays, **options)
+        out = tensor_module.Tensor(result)
+        if cls.is_view:
+            views.make_view(out, of=inputs[0], step=(cls, options))
         # Integer and bool results (`x.long()`) carry no gradient: PyTorch records no node.
-        needs_graph = (
-            grad_mode.is_grad_enabled()
-            and any(t.requires_grad for t in sources)
-            and out.dtype.is_floating_point
-        )
-        if needs_graph:
-            fn.next_functions = tuple((t._node_for_backward(), 0) for t in sources)
-            fn.input_shapes = tuple(t._data.shape for t in sources)
-            fn.input_dtypes = tuple(t._data.dtype for t in sources)
-            out.requires_grad = True
-            out.grad_fn = fn
+        if out.dtype.is_floating_point and fn.connect(sources, arrays, result, out):
+            out._set_grad_fn(fn)
         return out
+
+    def connect(self, sources, arrays, result, out):
+        """Make this node the one that made `out` from `sources`, if a graph is being recorded.
+
+        `arrays` are the arrays forward received (one per source) and `result` the one it
+        returned: a saved array that is one of them is watched for in-place changes.
+        Returns False, recording nothing, when no input requires grad or grad mode is off.
+        """
+        if not any(needs_input_grad(sources)):
+            return False
+        self.next_functions = tuple((t._node_for_backward(), 0) for t in sources)
+        self.needs_input_grad = needs_input_grad(sources)
+        self.input_shapes = tuple(t._data.shape for t in sources)
+        self.input_dtypes = tuple(t._data.dtype for t in sources)
+        self._saved_versions = tuple(
+            _watch(saved, sources, arrays, result, out) for saved in self._saved
+        )
+        return True
+
+
+def needs_input_grad(sources):
+    """One bool per input: will backward need the gradient for it? (False under no_grad.)"""
+    enabled = grad_mode.is_grad_enabled()
+    return tuple(enabled and t.requires_grad for t in sources)
+
+
+def _watch(saved, sources, arrays, result, out):
+    """What to check before `saved` is used in backward: (tensor, its version now), or None.
+
+    PyTorch raises "modified by an inplace operation" when a tensor that backward needs
+    was changed after it was saved; a version counter, bumped by every in-place write,
+    tells. An array the op made for itself (not an input, not the output) needs no watch.
+    """
+    if saved is result:
+        return SavedVersion(out, is_output=True)
+    for source, array in zip(sources, arrays):
+        if saved is array and not source._is_number:
+            return SavedVersion(source, is_output=False)
+    return None
+
+
+class SavedVersion:
+    """A saved tensor's version counter and the version it had when it was saved."""
+
+    def __init__(self, tensor, is_output):
+        self.counter = tensor._version_counter
+        self.version = self.counter.value
+        self.shape = tensor._data.shape
+        self.type_name = tensor.dtype.tensor_type_name
+        self.is_output = is_output
+        # Inputs are named by the node that made them when backward runs (after an in-place op,
+        # that is the in-place op's node); outputs by the node that saved them.
+        self.tensor = None if is_output else tensor
+
+    def check(self, node):
+        if self.counter.value == self.version:
+            return
+        description = f"[{self.type_name} {list(self.shape)}]"
+        maker = node if self.is_output else self.tensor.grad_fn
+        if maker is not None:
+            description += f", which is output 0 of {_short_name(maker)},"
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {description} is at version {self.counter.value}; expected "
+            f"version {self.version} instead. Hint: enable anomaly detection to find the "
+            "operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+        )
+
+
+def _short_name(node):
+    """PyTorch names a node in this message without its "Backward0" ending: "Exp", "Add"."""
+    name = node.name()
+    return re.sub(r"Backward\d*$", "", name)
 
 
 class AccumulateGrad(Node):

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from . import dtypes, grad_mode, printing
+from . import dtypes, inplace, printing
 from .broadcasting import check_broadcastable
 from .dims import normalize_dims, wrap_dim
 from .engine import run_backward
@@ -23,7 +23,9 @@ from .ops import elementwise as ew
 from .ops import matmul as mat
 from .ops import reduction as red
 from .ops import shape as sh
+from .ops import writes
 from .random import rng as random_rng
+from .views import VersionCounter
 
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -87,6 +89,8 @@ class return_types_min(return_types_max):  # noqa: N801
 class Tensor:
     """An n-dimensional array that records, when it requires grad, how it was computed."""
 
+    _is_number = False  # True for a Python number made a tensor for an operation
+
     # Tensors are hashable by identity (so they can be dict keys), even though == is element-wise.
     __hash__ = object.__hash__
 
@@ -94,8 +98,14 @@ class Tensor:
         array = np.asarray(array)
         dtypes.from_numpy(array.dtype)  # raises for dtypes PyTorch has no name for
         self._data = array
-        self.grad_fn = None  # the node that made this tensor; None for leaves
+        self._grad_fn = None  # the node that made this tensor; None for leaves
         self._grad = None
+        # Memory shared with other tensors (views.py): the base that owns it, how this view
+        # is read out of it, and the counter of in-place writes that they all share.
+        self._base = None
+        self._view_steps = ()
+        self._version_counter = VersionCounter()
+        self._view_version = 0
         self._accumulate_node = None  # made on first use, then reused, as in PyTorch
         self._promoted_from = None  # see _cast_for_op
         self._requires_grad = False
@@ -103,11 +113,28 @@ class Tensor:
 
     # ------------------------------------------------------------------ autograd state
     @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf)."""
+        if self._base is not None and self._view_version != self._version_counter.value:
+            # The memory this view looks into was written to since its node was made: read
+            # it out of the base's new graph instead (inplace.py).
+            inplace.regenerate_grad_fn(self)
+        return self._grad_fn
+
+    def _set_grad_fn(self, node):
+        self._grad_fn = node
+        self._requires_grad = True
+
+    @property
     def requires_grad(self):
+        if self._base is not None:
+            self.grad_fn  # noqa: B018 - a view of a base that joined a graph joins it too
         return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if not isinstance(flag, bool):
+            raise RuntimeError("requires_grad must be a bool")
         if self.grad_fn is not None and not flag:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
@@ -177,13 +204,31 @@ class Tensor:
         run_backward([self._node_for_backward()], [seed], retain_graph=bool(retain_graph))
 
     def detach(self):
-        """The same numbers (shared memory) as a new leaf that is cut off from the graph."""
-        return Tensor(self._data)
+        """The same numbers (shared memory) as a new leaf that is cut off from the graph.
+
+        It shares the version counter too: an in-place change through it is still noticed
+        by the nodes that saved this tensor.
+        """
+        detached = Tensor(self._data)
+        detached._version_counter = self._version_counter
+        return detached
 
     def detach_(self):
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
         return self
+
+    @property
+    def _version(self):
+        """How many in-place writes this tensor's memory has seen (shared with its views)."""
+        return self._version_counter.value
+
+    def _is_view(self):
+        return self._base is not None
+
+    def data_ptr(self):
+        """The address of this tensor's first element (views of one base point inside it)."""
+        return self._data.__array_interface__["data"][0]
 
     # ------------------------------------------------------------------ data access
     @property
@@ -193,7 +238,9 @@ class Tensor:
 
     @data.setter
     def data(self, value):
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._data = value._data
 
     @property
     def shape(self):
@@ -830,91 +877,165 @@ class Tensor:
         return index(self, key)
 
     # ------------------------------------------------------------------ in-place updates
-    def _check_inplace(self, through_view=False):
-        """In-place changes would corrupt what the graph saved; refuse them where PyTorch does.
-
-        `through_view`: x[0] = 5 writes through a view of x, and PyTorch's message says so.
-        """
-        if grad_mode.is_grad_enabled() and self.requires_grad:
-            if self.is_leaf:
-                raise RuntimeError(
-                    f"a {'view of a ' if through_view else ''}leaf Variable that requires grad "
-                    "is being used in an in-place operation."
-                )
-            raise RuntimeError(
-                "autograd_lesson does not record in-place operations on tensors inside a graph; "
-                "write the out-of-place form instead (x = x + y rather than x += y)."
+    # Each writes into this tensor's memory (views see it) and is recorded in the graph as
+    # PyTorch records it: inplace.py says how.
+    def _inplace(self, op, *others, **options):
+        """self.op_(*others): check that the result fits this tensor, then write it."""
+        others = tuple(o if isinstance(o, Tensor) else _number_tensor(o, self) for o in others)
+        result_dtype = self.dtype
+        for other in others:
+            result_dtype = dtypes.promote(
+                (result_dtype, self.ndim, False), (other.dtype, other.ndim, other._is_number)
             )
-
-    def _inplace(self, result_array):
-        self._check_inplace()
-        self._data[...] = result_array
-        return self
-
-    def __setitem__(self, key, value):
-        self._check_inplace(through_view=True)
-        value = value._data if isinstance(value, Tensor) else value
-        self._data[_numpy_key(key)] = value
+        if op.makes_floats and not result_dtype.is_floating_point:
+            result_dtype = dtypes.DEFAULT_FLOAT
+        _check_cast(result_dtype, self.dtype)
+        shape = np.broadcast_shapes(self.shape, *(o.shape for o in others))
+        if shape != self._data.shape:
+            raise RuntimeError(
+                f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                f"{list(shape)}"
+            )
+        inplace.check_writable(self, others)  # before a cast copy hides a shared memory
+        compute = None if result_dtype is self.dtype else result_dtype.numpy_dtype
+        others = tuple(o._cast_for_op(result_dtype) for o in others)
+        return inplace.apply_inplace(op, self, *others, compute_dtype=compute, **options)
 
     def add_(self, other, alpha=1):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data + alpha * other)
+        return self._inplace(ew.Add, other, alpha=alpha)
 
     def sub_(self, other, alpha=1):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data - alpha * other)
+        self._subtraction_operands(other)  # PyTorch's error for bools
+        return self._inplace(ew.Sub, other, alpha=alpha)
 
     def mul_(self, other):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data * other)
+        return self._inplace(ew.Mul, other)
 
     def div_(self, other):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data / other)
+        return self._inplace(ew.Div, other)
 
-    def zero_(self):
-        return self._inplace(0)
+    def pow_(self, exponent):
+        if isinstance(exponent, Tensor):
+            return self._inplace(ew.PowTensor, exponent)
+        return self._inplace(ew.Pow, exponent=exponent)
 
-    def fill_(self, value):
-        return self._inplace(value)
+    def exp_(self):
+        return self._inplace(ew.Exp)
 
-    def copy_(self, source):
-        source = source._data if isinstance(source, Tensor) else np.asarray(source)
-        check_broadcastable(source.shape, self.shape, expanding=True)
-        return self._inplace(source)
+    def log_(self):
+        return self._inplace(ew.Log)
+
+    def sqrt_(self):
+        return self._inplace(ew.Sqrt)
+
+    def sigmoid_(self):
+        return self._inplace(ew.Sigmoid)
+
+    def tanh_(self):
+        return self._inplace(ew.Tanh)
+
+    def neg_(self):
+        if self.dtype is dtypes.bool:
+            -self  # noqa: B018 - raises PyTorch's error for bools
+        return self._inplace(ew.Neg)
+
+    negative_ = neg_
+
+    def abs_(self):
+        return self._inplace(ew.Abs)
+
+    def relu_(self):
+        return self._inplace(ew.Relu)
 
     def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
-        return self._inplace(np.clip(self._data, min, max))
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return self._inplace(ew.Clamp, low=min, high=max)
+
+    clip_ = clamp_
+
+    def zero_(self):
+        return self._inplace(writes.Zero)
+
+    def fill_(self, value):
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise RuntimeError(
+                    "fill_ only supports 0-dimension value tensor but got tensor with "
+                    f"{value.ndim} dimensions."
+                )
+            return self._inplace(writes.FillTensor, value)
+        _check_number(value, self)
+        return self._inplace(writes.Fill, value=value)
+
+    def copy_(self, src, non_blocking=False):
+        if not isinstance(src, Tensor):
+            raise TypeError(
+                "copy_(): argument 'other' (position 1) must be Tensor, not "
+                f"{_type_name(src)}"
+            )
+        check_broadcastable(src.shape, self.shape, expanding=True)
+        src = src if src.dtype is self.dtype else src._cast_for_op(self.dtype)
+        return inplace.apply_inplace(writes.Copy, self, src)
+
+    def masked_fill_(self, mask, value):
+        self.masked_fill(mask, value)  # the same checks, PyTorch's errors
+        if isinstance(value, Tensor):
+            return self._inplace(ew.MaskedFillTensor, value, mask=mask._data)
+        return self._inplace(ew.MaskedFill, mask=mask._data, value=value)
+
+    def index_fill_(self, dim, index, value):
+        dim = wrap_dim(dim, self.ndim)
+        if isinstance(value, Tensor):
+            return self._inplace(writes.IndexFillTensor, value, dim=dim, index=index._data)
+        return self._inplace(writes.IndexFill, dim=dim, index=index._data, value=value)
+
+    def index_fill(self, dim, index, value):
+        return self.clone().index_fill_(dim, index, value)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         rng = random_rng(generator)
-        return self._inplace(rng.uniform(a, b, self._data.shape))
+
+        def draw(shape, numpy_dtype):
+            return rng.uniform(a, b, shape).astype(numpy_dtype)
+
+        return self._inplace(writes.Uniform, draw=draw)
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         rng = random_rng(generator)
-        return self._inplace(rng.normal(mean, std, self._data.shape))
 
-    def _iop(self, op, other):
-        """`x += y`: in place when nothing is recorded; else the out-of-place op."""
-        if grad_mode.is_grad_enabled() and self.requires_grad:
-            if self.is_leaf:
-                self._check_inplace()  # raises PyTorch's leaf error
-            return op(self, other)
-        result = op(self.detach(), other)
-        self._data[...] = result._data
-        return self
+        def draw(shape, numpy_dtype):
+            return rng.normal(mean, std, shape).astype(numpy_dtype)
 
+        return self._inplace(writes.Normal, draw=draw)
+
+    def __setitem__(self, key, value):
+        """x[key] = value: a write into the view x[key] (an index_put_ for lists and masks)."""
+        view, advanced = _basic_view(self, key)
+        if not isinstance(value, Tensor):
+            value = _number_tensor(value, self)  # PyTorch's TypeError for anything else
+        if value.dtype is not self.dtype:
+            value = value._cast_for_op(self.dtype)
+        if advanced is None:
+            check_broadcastable(value.shape, view.shape, expanding=True)
+            inplace.apply_inplace(writes.Copy, view, value)
+            return
+        target_shape = np.empty(view.shape, dtype=np.int8)[advanced].shape
+        check_broadcastable(value.shape, target_shape, expanding=True)
+        inplace.apply_inplace(writes.IndexPut, view, value, key=advanced)
+
+    # x += y is x.add_(y), exactly as in PyTorch.
     def __iadd__(self, other):
-        return self._iop(Tensor.__add__, other)
+        return self.add_(other)
 
     def __isub__(self, other):
-        return self._iop(Tensor.__sub__, other)
+        return self.sub_(other)
 
     def __imul__(self, other):
-        return self._iop(Tensor.__mul__, other)
+        return self.mul_(other)
 
     def __itruediv__(self, other):
-        return self._iop(Tensor.__truediv__, other)
+        return self.div_(other)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -1006,9 +1127,16 @@ def index(tensor, key):
     """`tensor[key]`, recorded as PyTorch records it.
 
     Plain indices (ints, slices, None, ...) come first, one Select, Slice or Unsqueeze node
-    per dimension, as in PyTorch's graph; what remains (lists, tensors, masks) then becomes
-    one Index node.
+    per dimension, as in PyTorch's graph: together they make a view, sharing memory. What
+    remains (lists, tensors, masks) then becomes one Index node, which copies.
     """
+    view, advanced = _basic_view(tensor, key)
+    return view if advanced is None else sh.Index.apply(view, key=advanced)
+
+
+def _basic_view(tensor, key):
+    """The view that the plain part of `key` picks out of `tensor`, and the rest of `key`
+    for an Index node (None when there is none)."""
     key = key if isinstance(key, tuple) else (key,)
     # A 0-d integer tensor indexes like the int it holds.
     key = tuple(int(k) if _is_integer_scalar_tensor(k) else k for k in key)
@@ -1042,11 +1170,43 @@ def index(tensor, key):
             advanced.append(_numpy_key(k))
             dim += 1
     if any(not isinstance(k, slice) for k in advanced):
-        return sh.Index.apply(result, key=tuple(advanced))
+        return result, tuple(advanced)
     if result is tensor:
         # x[...] or x[:, :] is still a new tensor (an alias) in PyTorch.
         result = sh.Alias.apply(tensor)
-    return result
+    return result, None
+
+
+def _number_tensor(value, like):
+    """A Python number as an operand of an in-place op on `like` (PyTorch's "wrapped number":
+    it does not raise the result's dtype category on its own)."""
+    _check_number(value, like)
+    dtype = dtypes.from_numpy(np.bool_ if isinstance(value, bool) else np.asarray(value).dtype)
+    number = Tensor(np.asarray(value, dtype=dtype.numpy_dtype))
+    number._is_number = True
+    return number
+
+
+def _check_number(value, like):
+    if not isinstance(value, numbers.Number):
+        raise TypeError(f"can't assign a {_type_name(value)} to a {like.dtype.tensor_type_name}")
+
+
+def _check_cast(result, target):
+    """PyTorch's rule for in-place results: no float into an integer, nothing into a bool."""
+    to_int = not target.is_floating_point and result.is_floating_point
+    to_bool = target is dtypes.bool and result is not dtypes.bool
+    if to_int or to_bool:
+        raise RuntimeError(
+            f"result type {result.short_name} can't be cast to the desired output type "
+            f"{target.short_name}"
+        )
+
+
+def _type_name(value):
+    """A value's type as PyTorch's messages name it: "float", "numpy.ndarray"."""
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
 
 
 def _is_integer_scalar_tensor(k):

@@ -52,7 +52,8 @@ class BasicBlock(nn.Module):
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         shortcut = x if self.downsample is None else self.downsample(x)
-        return self.relu(out + shortcut)
+        out += shortcut  # in place, as in torchvision: AddBackward0 in the graph either way
+        return self.relu(out)
 
 
 class ResNet(nn.Module):

@@ -10,27 +10,29 @@ from ..function import Function
 
 
 class Add(Function):
-    """out = a + b    ∂out/∂a = 1,  ∂out/∂b = 1"""
+    """out = a + alpha·b (alpha = 1 unless given)    ∂out/∂a = 1,  ∂out/∂b = alpha"""
 
     name_in_pytorch = "AddBackward0"
 
-    def forward(self, a, b):
-        return a + b
+    def forward(self, a, b, alpha=1):
+        self.alpha = alpha
+        return a + b if alpha == 1 else a + alpha * b
 
     def backward(self, grad):
-        return grad, grad
+        return grad, grad if self.alpha == 1 else self.alpha * grad
 
 
 class Sub(Function):
-    """out = a - b    ∂out/∂a = 1,  ∂out/∂b = -1"""
+    """out = a - alpha·b (alpha = 1 unless given)    ∂out/∂a = 1,  ∂out/∂b = -alpha"""
 
     name_in_pytorch = "SubBackward0"
 
-    def forward(self, a, b):
-        return a - b
+    def forward(self, a, b, alpha=1):
+        self.alpha = alpha
+        return a - b if alpha == 1 else a - alpha * b
 
     def backward(self, grad):
-        return grad, -grad
+        return grad, -grad if self.alpha == 1 else -self.alpha * grad
 
 
 class Rsub(Function):
@@ -51,18 +53,23 @@ class Mul(Function):
     name_in_pytorch = "MulBackward0"
 
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        # Save only what a gradient will need, as PyTorch does: b for ∂/∂a, a for ∂/∂b
+        # (so changing an input that no gradient needs, in place, is no error).
+        need_a, need_b = self.needs_input_grad
+        self.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        return grad * b, grad * a
+        need_a, need_b = self.needs_input_grad
+        return grad * b if need_a else None, grad * a if need_b else None
 
 
 class Div(Function):
     """out = a / b    ∂out/∂a = 1/b,  ∂out/∂b = -a/b²"""
 
     name_in_pytorch = "DivBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a, b):
         self.save_for_backward(a, b)
@@ -156,6 +163,7 @@ class Exp(Function):
     """out = eᵃ    ∂out/∂a = eᵃ = out"""
 
     name_in_pytorch = "ExpBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         out = np.exp(a)
@@ -171,6 +179,7 @@ class Log(Function):
     """out = ln a    ∂out/∂a = 1/a"""
 
     name_in_pytorch = "LogBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         self.save_for_backward(a)
@@ -199,6 +208,7 @@ class Sqrt(Function):
     """out = √a    ∂out/∂a = 1/(2√a)"""
 
     name_in_pytorch = "SqrtBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         out = np.sqrt(a)
@@ -230,6 +240,7 @@ class Sigmoid(Function):
     """out = 1/(1 + e⁻ᵃ)    ∂out/∂a = out·(1 - out)"""
 
     name_in_pytorch = "SigmoidBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         # Written with exp(-|a|) so that no exponential overflows.
@@ -247,6 +258,7 @@ class Tanh(Function):
     """out = tanh a    ∂out/∂a = 1 - out²"""
 
     name_in_pytorch = "TanhBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         out = np.tanh(a)

@@ -11,6 +11,7 @@ class View(Function):
     """out = a laid out in a new shape    ∂loss/∂a = grad laid back in a's shape"""
 
     name_in_pytorch = "ViewBackward0"
+    is_view = True
 
     def forward(self, a, shape):
         self.input_shape = a.shape
@@ -31,12 +32,14 @@ class UnsafeView(View):
     (PyTorch names this node apart from View because nothing else can see the memory)"""
 
     name_in_pytorch = "UnsafeViewBackward0"
+    is_view = False  # a view of a copy nobody else holds: the result owns its memory
 
 
 class Alias(Function):
     """out = a, as a new tensor (`x[...]`)    ∂out/∂a = 1"""
 
     name_in_pytorch = "AliasBackward0"
+    is_view = True
 
     def forward(self, a):
         return a.view()
@@ -49,6 +52,7 @@ class Transpose(Function):
     """out = a with dims d0 and d1 swapped    ∂loss/∂a = grad with them swapped back"""
 
     name_in_pytorch = "TransposeBackward0"
+    is_view = True
 
     def forward(self, a, dim0, dim1):
         self.dims = (dim0, dim1)
@@ -62,6 +66,7 @@ class Permute(Function):
     """out = a with its dims reordered    ∂loss/∂a = grad with the inverse order"""
 
     name_in_pytorch = "PermuteBackward0"
+    is_view = True
 
     def forward(self, a, dims):
         self.dims = dims
@@ -75,6 +80,7 @@ class T(Function):
     """out = aᵀ for a matrix (`a.t()`)    ∂loss/∂a = gradᵀ"""
 
     name_in_pytorch = "TBackward0"
+    is_view = True
 
     def forward(self, a):
         return a.T
@@ -87,6 +93,7 @@ class Unsqueeze(Function):
     """out = a with a new dim of size 1    ∂loss/∂a = grad without it"""
 
     name_in_pytorch = "UnsqueezeBackward0"
+    is_view = True
 
     def forward(self, a, dim):
         self.dim = dim
@@ -100,6 +107,7 @@ class Squeeze(Function):
     """out = a without dims of size 1    ∂loss/∂a = grad reshaped back"""
 
     name_in_pytorch = "SqueezeBackward0"
+    is_view = True
     name_with_dim = "SqueezeBackward1"  # PyTorch's node when a dim is given
 
     def forward(self, a, dim=None):
@@ -125,6 +133,7 @@ class Expand(Function):
     """out = a repeated along size-1 dims    ∂loss/∂a = grad summed over the copies"""
 
     name_in_pytorch = "ExpandBackward0"
+    is_view = True
 
     def forward(self, a, shape):
         return np.broadcast_to(a, shape)
@@ -163,11 +172,12 @@ class Select(Function):
     """out = a[..., i, ...] along one dim    ∂loss/∂a = grad placed at index i, zeros elsewhere"""
 
     name_in_pytorch = "SelectBackward0"
+    is_view = True
 
     def forward(self, a, dim, index):
         self.input_shape = a.shape
         self.key = (slice(None),) * dim + (index,)
-        return a[self.key]
+        return a[self.key + (Ellipsis,)]  # the "..." keeps even a single element a view
 
     def backward(self, grad):
         out = np.zeros(self.input_shape, dtype=grad.dtype)
