@@ -129,18 +129,43 @@ def test_a_named_tuple_output_keeps_its_type():
     assert result.indices.tolist() == [1, 0]
 
 
-def test_writing_in_place_into_a_hooked_input_is_an_error():
-    """PyTorch: "Output 0 of BackwardHookFunction is a view and is being modified inplace ..."
-    (the hook node would be bypassed). It must never pass silently here either."""
+def test_a_write_through_a_hooked_input_is_seen_by_the_nodes_that_saved_it():
+    """The hooked tensor shares the input's memory and version counter. (PyTorch refuses the
+    write itself: "Output 0 of BackwardHookFunction is a view and is being modified inplace
+    ..."; this engine records it, so gradients and hooks stay right, see the report.)"""
 
     class Doubles(nn.Module):
         def forward(self, x):
             return x.mul_(2)
 
     module = Doubles()
-    module.register_full_backward_hook(lambda m, gi, go: None)
-    with pytest.raises(RuntimeError, match="in-?place"):
-        module(torch.ones(2, requires_grad=True) * 1)
+    seen = []
+    module.register_full_backward_hook(lambda m, gi, go: seen.append(gi[0].tolist()))
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    x = torch.tensor([3.0, 4.0], requires_grad=True) * 1
+    y = (w * x).sum()  # saves x, for w's gradient
+    out = module(x)
+    assert x._version == 1 and x.tolist() == [6.0, 8.0]
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+    out.sum().backward()
+    assert seen == [[2.0, 2.0]]
+
+
+def test_an_in_place_relu_after_a_hooked_layer_gives_the_out_of_place_gradients():
+    """PyTorch refuses this (the ReLU writes into the hooked output); here the write is
+    recorded, and the hook sees grad_output = ∂loss/∂(the layer's output), as it should."""
+    grads = []
+    for inplace in (True, False):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(inplace=inplace), nn.Linear(4, 1))
+        seen = []
+        model[0].register_full_backward_pre_hook(lambda m, go, seen=seen: seen.append(go[0]))
+        x = torch.tensor([[1.0, -2.0, 0.5], [0.0, 1.0, -1.0]], requires_grad=True)
+        model(x).sum().backward()
+        grads.append((x.grad.numpy(), model[0].weight.grad.numpy(), seen[0].numpy()))
+    for in_place, out_of_place in zip(*grads, strict=True):
+        np.testing.assert_array_equal(in_place, out_of_place)
 
 
 # ---------------------------------------------------------------------- handles

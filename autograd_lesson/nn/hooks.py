@@ -143,6 +143,9 @@ class BackwardHook:
         position = differentiable[0]
         hooked = list(values)
         hooked[position] = BackwardHookFunction.apply(values[position], on_gradient=on_gradient)
+        # It shares the original's memory, so it shares its version counter too (as detach()
+        # does): an in-place write through it is noticed by every node that saved the original.
+        hooked[position]._version_counter = values[position]._version_counter
         # A named tuple (such as what max(dim=...) returns) keeps its type.
         return (tuple(hooked) if type(values) is tuple else type(values)(*hooked)), position
 

@@ -560,8 +560,6 @@ class Module:
         """load_state_dict(assign=True): `value` replaces the tensor at `key`."""
         prefix, _, name = key.rpartition(".")
         module = dict(self.named_modules(remove_duplicate=False))[prefix]
-        if not isinstance(value, Tensor):
-            value = Tensor(value)  # a NumPy array
         if name in module._parameters:
             # A parameter stays a parameter, and keeps whether it requires grad (frozen or not).
             if isinstance(value, Parameter):
@@ -604,6 +602,8 @@ def _values_to_load(own, state_dict):
                 f"Tensor-like object from checkpoint but received {type(value)}"
             )
             continue
+        if not isinstance(value, Tensor):
+            value = Tensor(np.asarray(value))  # a NumPy array, shared, not copied yet
         if target.ndim == 0 and value.shape == (1,):
             value = value[0]  # PyTorch loads a 1-element tensor into a 0-d one (old format)
         if tuple(value.shape) != tuple(target.shape):
