@@ -339,6 +339,22 @@ def several_inputs_and_outputs(torch):
     return log
 
 
+def integer_and_bool_inputs(torch):
+    """Index and mask arguments are tensors too: grad_input has zeros of their dtype."""
+    log = []
+
+    class Pick(torch.nn.Module):
+        def forward(self, x, index, mask):
+            return x[index] * 2
+
+    module = Pick()
+    logging_hooks(log, module, "pick")
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    module(x, torch.tensor([0, 2]), torch.tensor([True, False])).sum().backward()
+    log.append(["x.grad", show(x.grad)])
+    return log
+
+
 # Known differences: autograd_lesson refuses these with NotImplementedError (see
 # nn/hooks.py); their torch logs are kept to show what PyTorch does.
 def none_as_grad_output(torch):
@@ -850,6 +866,7 @@ HOOKS = [
     hooks_on_a_small_cnn,
     backward_hook_replacements,
     several_inputs_and_outputs,
+    integer_and_bool_inputs,
     no_input_requires_grad,
     hooks_fire_on_every_backward,
     output_not_depending_on_input,
