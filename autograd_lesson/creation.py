@@ -162,35 +162,41 @@ def randperm(n, generator=None, dtype=None, device=None):
 
 
 def zeros_like(t, dtype=None, requires_grad=False, device=None):
-    check_creation_device(device, "zeros_like")
+    check_creation_device(t.device if device is None else device, "zeros_like")
     return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
 
 
 def ones_like(t, dtype=None, requires_grad=False, device=None):
-    check_creation_device(device, "ones_like")
+    check_creation_device(t.device if device is None else device, "ones_like")
     return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False, device=None):
-    check_creation_device(device, "full_like")
+    check_creation_device(t.device if device is None else device, "full_like")
     return full(
         t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device
     )
 
 
 def empty_like(t, dtype=None, requires_grad=False, device=None):
-    check_creation_device(device, "empty_like")
-    return zeros_like(t, dtype=dtype, requires_grad=requires_grad, device=device)
+    check_creation_device(t.device if device is None else device, "empty_like")
+    return zeros_like(t, dtype=dtype, requires_grad=requires_grad)
 
 
 def rand_like(t, dtype=None, requires_grad=False, generator=None, device=None):
-    check_creation_device(device, "rand_like")
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator)
+    check_creation_device(t.device if device is None else device, "rand_like")
+    return rand(
+        t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator,
+        device=t.device,
+    )  # fmt: skip
 
 
 def randn_like(t, dtype=None, requires_grad=False, generator=None, device=None):
-    check_creation_device(device, "randn_like")
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator)
+    check_creation_device(t.device if device is None else device, "randn_like")
+    return randn(
+        t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator,
+        device=t.device,
+    )  # fmt: skip
 
 
 __all__ = [

@@ -14,7 +14,10 @@ Known differences from torch 2.13 (each is an error in both, only the wording di
 - creating a tensor on another accelerator (`device="mps"`, "hip", ...): torch raises a long
   NotImplementedError from its dispatcher; here it is the RuntimeError that `.to("mps")` gives;
 - "hpu", "mtia" and "privateuseone" get that same RuntimeError (torch fails importing a module);
-- `torch.device(["cuda"])` names the argument's type `list`, not `list of [str]`.
+- `torch.device(["cuda"])` names the argument's type `list`, not `list of [str]`;
+- after `set_default_device("cuda")`, nn layers still build their parameters (PyTorch raises,
+  as for every tensor created there): they make their weights with NumPy, not with the
+  creation functions that check the default device.
 """
 
 import re
@@ -29,7 +32,6 @@ DEVICE_TYPES = (
 
 # "cuda" or "cuda:0": a type, then maybe a colon and an index with no leading zeros.
 _DEVICE_STRING = re.compile(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?")
-_TYPE_PREFIX = re.compile(r"[a-zA-Z_]+")
 
 _NOTHING = object()  # torch.device() called with no argument at all
 NO_ACCELERATOR = "Cannot access accelerator device when none is available."
@@ -42,11 +44,14 @@ class device:  # noqa: N801 - PyTorch's name
     Used as a context manager (`with torch.device("cpu"):`), it is the default device inside.
     """
 
-    def __init__(self, type=_NOTHING, index=None, *, device=None):  # noqa: A002 - torch's names
-        if device is not None:  # torch.device(device="cpu") is also accepted
-            type = device
-        if isinstance(type, self.__class__):  # (the name `device` is the argument here)
-            if index is not None:
+    def __init__(self, type=_NOTHING, index=_NOTHING, **keywords):  # noqa: A002 - torch's name
+        if "device" in keywords:  # torch.device(device="cpu") is also accepted
+            type = keywords.pop("device")
+        if keywords:
+            unexpected = next(iter(keywords))
+            raise TypeError(f"device() got an unexpected keyword argument '{unexpected}'")
+        if isinstance(type, self.__class__):
+            if index is not _NOTHING:
                 raise TypeError(
                     "device(): argument 'type' (position 1) must be str, not torch.device"
                 )
@@ -109,7 +114,10 @@ def _index_error(index):
 
 
 def _parse(text, index):
-    """(type, index) from "cuda", "cuda:0", or ("cuda", 0), with PyTorch's errors."""
+    """(type, index) from "cuda", "cuda:0", or ("cuda", 0), with PyTorch's errors.
+    `index` is _NOTHING when not passed: an explicit None still forbids "cuda:1", None."""
+    index_given = index is not _NOTHING
+    index = None if index is _NOTHING else index
     if index is not None and (not isinstance(index, int) or isinstance(index, bool)):
         raise TypeError(
             f"device(): argument 'index' (position 2) must be int, not {_type_name(index)}"
@@ -126,7 +134,7 @@ def _parse(text, index):
             f"{type_name}"
         )
     if index_text is not None:
-        if index is not None:
+        if index_given:
             raise RuntimeError(
                 "type (string) must not include an index because index was passed explicitly: "
                 f"{text}"

@@ -304,6 +304,7 @@ class Tensor:
         target, dtype, _non_blocking, copy = parse_to_arguments(args, kwargs)
         if target is not None:
             require_cpu(target)
+            copy = copy or target != self.device  # as PyTorch: "cpu:0" is not "cpu", so a copy
         if (dtype is None or dtype is self.dtype) and not copy:
             return self
         return sh.ToCopy.apply(self, numpy_dtype=(dtype or self.dtype).numpy_dtype)
