@@ -53,12 +53,13 @@ def default_collate(batch):
         collated = {key: default_collate([sample[key] for sample in batch]) for key in elem}
         return _same_kind_of_mapping(elem, collated)
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # a named tuple
-        return type(elem)(*(default_collate(list(items)) for items in zip(*batch, strict=True)))
+        return type(elem)(*(default_collate(items) for items in zip(*batch, strict=True)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if any(len(sample) != size for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        columns = [default_collate(list(items)) for items in zip(*batch, strict=True)]
+        # zip gives each column as a tuple: a column of strings stays a tuple, as in PyTorch
+        columns = [default_collate(items) for items in zip(*batch, strict=True)]
         if isinstance(elem, tuple):
             return columns  # a list, not a tuple: PyTorch keeps this for compatibility
         return _same_kind_of_sequence(elem, columns)
