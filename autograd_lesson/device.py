@@ -33,7 +33,10 @@ DEVICE_TYPES = (
 # "cuda" or "cuda:0": a type, then maybe a colon and an index with no leading zeros.
 _DEVICE_STRING = re.compile(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?")
 
-_NOTHING = object()  # torch.device() called with no argument at all
+# An argument not passed at all, which PyTorch tells apart from None: torch.device() and
+# torch.device(None) give different errors, and so do device("cuda:1") and ("cuda:1", None).
+_NOTHING = object()
+NEGATIVE_INDEX = "Device index must not be negative"
 NO_ACCELERATOR = "Cannot access accelerator device when none is available."
 
 
@@ -57,8 +60,7 @@ class device:  # noqa: N801 - PyTorch's name
                 )
             self._type, self._index = type.type, type.index
         elif isinstance(type, int) and not isinstance(type, bool):
-            # A bare number names the current accelerator's device; this engine has none.
-            raise RuntimeError(_index_error(type) or NO_ACCELERATOR)
+            raise _bare_index_error(type)
         elif isinstance(type, str):
             self._type, self._index = _parse(type, index)
         else:
@@ -109,8 +111,9 @@ def _device_argument_error(value):
     )
 
 
-def _index_error(index):
-    return "Device index must not be negative" if index < 0 else None
+def _bare_index_error(index):
+    """torch.device(0): a bare number names a device of the current accelerator; none here."""
+    return RuntimeError(NEGATIVE_INDEX if index < 0 else NO_ACCELERATOR)
 
 
 def _parse(text, index):
@@ -141,7 +144,7 @@ def _parse(text, index):
             )
         index = int(index_text)
     if index is not None and index < 0:
-        raise RuntimeError(_index_error(index))
+        raise RuntimeError(NEGATIVE_INDEX)
     return type_name, index
 
 
@@ -293,7 +296,7 @@ def refuse_cuda(target=None):
     there is no CUDA here."""
     if target is not None:
         if isinstance(target, int) and not isinstance(target, bool):
-            raise RuntimeError(_index_error(target) or NO_ACCELERATOR)
+            raise _bare_index_error(target)
         if not isinstance(target, str | device):
             raise TypeError(
                 "cuda(): argument 'device' (position 1) must be torch.device, "
