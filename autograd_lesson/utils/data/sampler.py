@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 
 from ... import dtypes
 from ...creation import empty, randint, randperm
-from ...random import Generator, rng
+from ...random import Generator
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -24,9 +24,9 @@ def new_seed(generator=None):
     if hasattr(holder, "random_"):
         return int(holder.random_(generator=generator).item())
     # Tensor.random_ is being added on another branch (with PyTorch's exact draws). Until it
-    # lands, draw the same range from the engine's generator; the order is then reproducible
-    # for a seed, but not PyTorch's (neither are this engine's rand numbers yet).
-    return int(rng(generator).integers(0, 2**63))
+    # lands, draw a seed of the same range with randint; the order is then reproducible for
+    # a seed, but not PyTorch's (neither are this engine's rand numbers yet).
+    return int(randint(2**63 - 1, (), dtype=dtypes.int64, generator=generator).item())
 
 
 class Sampler(Generic[T_co]):
