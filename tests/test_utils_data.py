@@ -226,3 +226,90 @@ def test_training_loop_on_the_digits_with_shuffled_minibatches():
     with torch.no_grad():
         predictions = model(torch.from_numpy(test.data)).argmax(dim=1).numpy()
     assert np.mean(predictions == test.target) > 0.9
+
+
+def test_pytorch_quickstart_loop_runs_unchanged(capsys):
+    """The train/test functions of PyTorch's "Quickstart" tutorial, as written there (the
+    device line of its 2.x version), on the digits instead of FashionMNIST."""
+    train, test = split_digits(test_fraction=0.2, seed=0)
+
+    class Digits(torch.utils.data.Dataset):  # a custom Dataset, as in "Datasets & DataLoaders"
+        def __init__(self, part):
+            self.images, self.labels = part.images[:, None], part.target
+
+        def __len__(self):
+            return len(self.labels)
+
+        def __getitem__(self, idx):
+            return torch.from_numpy(self.images[idx]), int(self.labels[idx])
+
+    torch.manual_seed(0)
+    train_dataloader = DataLoader(Digits(train), batch_size=64, shuffle=True)
+    test_dataloader = DataLoader(Digits(test), batch_size=64)
+    for X, y in test_dataloader:
+        print(f"Shape of X [N, C, H, W]: {X.shape}")
+        print(f"Shape of y: {y.shape} {y.dtype}")
+        break
+
+    device = (
+        torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+    )
+    print(f"Using {device} device")
+
+    class NeuralNetwork(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.flatten = nn.Flatten()
+            self.linear_relu_stack = nn.Sequential(
+                nn.Linear(8 * 8, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)
+            )  # the tutorial's 28 * 28 -> 512 -> 512 -> 10, sized for 8x8 digits
+
+        def forward(self, x):
+            x = self.flatten(x)
+            logits = self.linear_relu_stack(x)
+            return logits
+
+    model = NeuralNetwork().to(device)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-1, momentum=0.9)
+
+    def train_loop(dataloader, model, loss_fn, optimizer):
+        size = len(dataloader.dataset)
+        model.train()
+        for batch, (X, y) in enumerate(dataloader):
+            X, y = X.to(device), y.to(device)
+            pred = model(X)
+            loss = loss_fn(pred, y)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            if batch % 10 == 0:
+                loss, current = loss.item(), (batch + 1) * len(X)
+                print(f"loss: {loss:>7f}  [{current:>5d}/{size:>5d}]")
+
+    def test_loop(dataloader, model, loss_fn):
+        size = len(dataloader.dataset)
+        num_batches = len(dataloader)
+        model.eval()
+        test_loss, correct = 0, 0
+        with torch.no_grad():
+            for X, y in dataloader:
+                X, y = X.to(device), y.to(device)
+                pred = model(X)
+                test_loss += loss_fn(pred, y).item()
+                correct += (pred.argmax(1) == y).type(torch.float).sum().item()
+        test_loss /= num_batches
+        correct /= size
+        print(f"Test Error: \n Accuracy: {(100 * correct):>0.1f}%, Avg loss: {test_loss:>8f} \n")
+        return correct
+
+    for _ in range(4):
+        train_loop(train_dataloader, model, loss_fn, optimizer)
+    accuracy = test_loop(test_dataloader, model, loss_fn)
+    printed = capsys.readouterr().out
+    assert printed.startswith(
+        "Shape of X [N, C, H, W]: torch.Size([64, 1, 8, 8])\n"
+        "Shape of y: torch.Size([64]) torch.int64\nUsing cpu device\nloss: "
+    )
+    assert "[ 1408/ 1438]" not in printed and "[  704/ 1438]" in printed
+    assert accuracy > 0.85, accuracy  # 0.916 here
