@@ -26,8 +26,8 @@ from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, ne
 
 NO_WORKERS = (
     "autograd_lesson's DataLoader loads every batch in the main process: num_workers must "
-    "be 0, got num_workers={}. (PyTorch's worker processes only load batches in parallel; "
-    "with num_workers=0 it yields the same batches.)"
+    "be 0, got num_workers={}. Pass num_workers=0 (the default): for a map-style dataset it "
+    "yields the batches PyTorch's worker processes would load in parallel."
 )
 
 
@@ -131,8 +131,9 @@ class DataLoader:
         self._initialized = True
 
     def __setattr__(self, name, value):
+        # As in PyTorch: these decide the batches, so they are fixed once the loader is made.
         frozen = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset")
-        if self._initialized and name in frozen + ("persistent_workers",):
+        if self._initialized and name in (*frozen, "persistent_workers"):
             raise ValueError(
                 f"{name} attribute should not be set after {type(self).__name__} is initialized"
             )
