@@ -9,15 +9,16 @@ pickled exactly as in PyTorch, so the usual first line of a script runs unchange
 Moving a tensor or a module to CUDA, or creating a tensor there, raises what that PyTorch
 raises: AssertionError("Torch not compiled with CUDA enabled").
 
-Known differences from torch 2.13 (each is an error in both, only the wording differs):
-- the `meta` device: torch makes shape-only tensors there; here it is refused with a clear error;
-- creating a tensor on another accelerator (`device="mps"`, "hip", ...): torch raises a long
-  NotImplementedError from its dispatcher; here it is the RuntimeError that `.to("mps")` gives;
-- "hpu", "mtia" and "privateuseone" get that same RuntimeError (torch fails importing a module);
-- `torch.device(["cuda"])` names the argument's type `list`, not `list of [str]`;
-- after `set_default_device("cuda")`, nn layers still build their parameters (PyTorch raises,
-  as for every tensor created there): they make their weights with NumPy, not with the
-  creation functions that check the default device.
+Known differences from torch 2.13:
+- the `meta` device (shape-only tensors in torch) is refused here, with a clear error;
+- errors in both, worded differently: creating a tensor on another accelerator
+  (`device="mps"`, "hip", ...) raises torch's long NotImplementedError from its dispatcher,
+  and here the RuntimeError that `.to("mps")` gives; "hpu", "mtia" and "privateuseone" get
+  that RuntimeError too (torch fails importing a module); `torch.device(["cuda"])` names the
+  argument's type `list`, not `list of [str]`;
+- errors in torch that nn layers do not raise here yet: `nn.Linear(..., device="cuda")` (also
+  Conv2d, BatchNorm2d), and any layer built after `set_default_device("cuda")`: the layers
+  make their weights with NumPy, not with the creation functions that check devices.
 """
 
 import re
