@@ -8,14 +8,19 @@
   generator a loader draws from), the num_workers refusal, and an end-to-end training run.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 from golden_support import load_golden, load_recorder
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd_lesson as torch
 from autograd_lesson import nn
 from autograd_lesson.datasets import split_digits
 from autograd_lesson.utils.data import (
+    BatchSampler,
     DataLoader,
     RandomSampler,
     Subset,
@@ -184,6 +189,42 @@ def test_subset_random_sampler_and_random_split_are_permutations():
     assert [len(p) for p in parts] == [3, 7]
     assert sorted(list(parts[0]) + list(parts[1])) == list(range(10))
     assert all(isinstance(p, Subset) for p in parts)
+
+
+# ---------------------------------------------------------------------- batching properties
+@given(
+    n=st.integers(0, 40),
+    batch_size=st.integers(1, 12),
+    drop_last=st.booleans(),
+)
+def test_batches_cover_the_samples_in_order(n, batch_size, drop_last):
+    loader = DataLoader(list(range(n)), batch_size=batch_size, drop_last=drop_last)
+    batches = [batch.tolist() for batch in loader]
+    assert len(batches) == len(loader) == len(BatchSampler(range(n), batch_size, drop_last))
+    kept = n - n % batch_size if drop_last else n
+    assert sum(batches, []) == list(range(kept))
+    assert all(len(batch) == batch_size for batch in batches[:-1])
+
+
+@given(n=st.integers(0, 60), weights=st.lists(st.integers(0, 9), min_size=1, max_size=5))
+def test_random_split_lengths_match_live_torch(n, weights):
+    """Fractions (any that sum to 1) give the lengths and warnings torch gives."""
+    real_torch = pytest.importorskip("torch", reason=TORCH_MISSING)
+    if sum(weights) == 0:
+        weights = [1] + weights[1:]
+    fractions = [w / sum(weights) for w in weights]
+
+    def lengths_and_warnings(data):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                lengths = [len(part) for part in data.random_split(range(n), fractions)]
+            except ValueError as error:
+                lengths = str(error)
+        return lengths, [str(w.message) for w in caught]
+
+    ours = lengths_and_warnings(torch.utils.data)
+    assert ours == lengths_and_warnings(real_torch.utils.data)
 
 
 # ---------------------------------------------------------------------- num_workers
