@@ -16,6 +16,7 @@ import numpy as np
 
 from . import dtypes, inplace, numpy_protocol, printing
 from .broadcasting import check_broadcastable
+from .device import device, parse_to_arguments, refuse_cuda, require_cpu
 from .dims import normalize_dims, wrap_dim
 from .engine import run_backward
 from .function import AccumulateGrad
@@ -44,27 +45,6 @@ class Size(tuple):
 
     def __repr__(self):
         return f"torch.Size({list(self)})"
-
-
-class device:  # noqa: N801 - PyTorch's name
-    """Where a tensor lives. This engine computes on the CPU only."""
-
-    def __init__(self, type="cpu"):  # noqa: A002 - PyTorch's argument name
-        if str(type) != "cpu":
-            raise RuntimeError(f"autograd_lesson runs on the CPU only, not on {type!r}")
-        self.type = "cpu"
-
-    def __eq__(self, other):
-        return str(other) == "cpu"
-
-    def __hash__(self):
-        return hash("cpu")
-
-    def __str__(self):
-        return "cpu"
-
-    def __repr__(self):
-        return "device(type='cpu')"
 
 
 class return_types_max(tuple):  # noqa: N801
@@ -353,17 +333,17 @@ class Tensor:
         return format(repr(self), spec)
 
     # ------------------------------------------------------------------ conversions
-    def to(self, *args, dtype=None, **kwargs):
-        for arg in args:
-            if isinstance(arg, dtypes.dtype):
-                dtype = arg
-            elif isinstance(arg, Tensor):
-                dtype = arg.dtype
-            else:
-                device(arg)  # accepts "cpu", refuses anything else with a clear message
-        if dtype is None or dtype is self.dtype:
+    def to(self, *args, **kwargs):
+        """to(dtype), to(device, dtype), to(other_tensor): this tensor if nothing changes,
+        else a converted copy (`copy=True` always copies). Devices other than the CPU raise
+        PyTorch's error: this engine has no GPU."""
+        target, dtype, _non_blocking, copy = parse_to_arguments(args, kwargs)
+        if target is not None:
+            require_cpu(target)
+            copy = copy or target != self.device  # as PyTorch: "cpu:0" is not "cpu", so a copy
+        if (dtype is None or dtype is self.dtype) and not copy:
             return self
-        return sh.ToCopy.apply(self, numpy_dtype=dtype.numpy_dtype)
+        return sh.ToCopy.apply(self, numpy_dtype=(dtype or self.dtype).numpy_dtype)
 
     def type(self, dtype):
         return self.to(dtype)
@@ -389,8 +369,15 @@ class Tensor:
     def clone(self):
         return sh.Clone.apply(self)
 
-    def cpu(self):
+    def cpu(self, memory_format=None):
         return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        refuse_cuda(device)  # always raises, with PyTorch's words: no CUDA here
+
+    @property
+    def is_cuda(self):
+        return False
 
     # ------------------------------------------------------------------ arithmetic
     def _promoted(self, other):
