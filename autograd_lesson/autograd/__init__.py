@@ -2,6 +2,6 @@
 
 from . import functional
 from .grad import grad
-from .gradcheck import GradcheckError, gradcheck
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
-__all__ = ["GradcheckError", "functional", "grad", "gradcheck"]
+__all__ = ["GradcheckError", "functional", "grad", "gradcheck", "gradgradcheck"]
