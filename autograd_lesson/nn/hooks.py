@@ -153,7 +153,7 @@ class BackwardHook:
     def _output_gradient(self, grad):
         """At the output node: record grad_output, let the pre hooks replace it, pass it on."""
         grad_outputs = [None] * self.n_outputs  # None for outputs that get no gradient
-        grad_outputs[self.hooked_output] = Tensor(grad)
+        grad_outputs[self.hooked_output] = _as_tensor(grad)
         self.grad_outputs = tuple(grad_outputs)
         for pre_hook in self.user_pre_hooks:
             replacement = pre_hook(self.module, self.grad_outputs)
@@ -214,25 +214,32 @@ class BackwardHook:
         """What the hooks see in grad_input at `position`: the gradient that arrived for the
         hooked input, zeros for another tensor (as PyTorch's node fills them in), else None."""
         if position == self.hooked_input:
-            return Tensor(grad)
+            return _as_tensor(grad)
         if isinstance(value, Tensor):
             return Tensor(np.zeros_like(value._data))
         return None
 
 
+def _as_tensor(grad):
+    """The gradient the engine handed over, as the tensor hooks receive. (An array usually;
+    with create_graph=True already a tensor that records the graph, and passed on as one.)"""
+    return grad if isinstance(grad, Tensor) else Tensor(grad)
+
+
 def _checked_gradient(value, grad):
-    """The array to pass on for a hook's returned `value`, in place of `grad`; PyTorch's
-    errors for a value that is not a tensor, or not of the gradient's size and type."""
+    """What to pass on for a hook's returned `value`, in place of `grad` (an array, or a
+    tensor as `grad` is one); PyTorch's errors for a value that is not a tensor, or not of
+    the gradient's size and type."""
     if value is None:
         return None
     if not isinstance(value, Tensor):
         raise TypeError(f"expected Variable, but hook returned '{type(value).__name__}'")
-    if value.shape != grad.shape:
+    was = _as_tensor(grad)
+    if value.shape != was.shape:
         raise RuntimeError("hook 'hook' has changed the size of value")
-    if value._data.dtype != grad.dtype:
-        was, got = Tensor(grad).dtype, value.dtype
+    if value.dtype != was.dtype:
         raise RuntimeError(
             "hook 'hook' has changed the type of value "
-            f"(was {was.tensor_type_name} got {got.tensor_type_name})"
+            f"(was {was.dtype.tensor_type_name} got {value.dtype.tensor_type_name})"
         )
-    return value._data
+    return value if isinstance(grad, Tensor) else value._data

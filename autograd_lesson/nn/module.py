@@ -11,6 +11,7 @@ registries. Names are joined with dots ("layer1.0.conv1.weight"), which is how a
 state_dict names every tensor of a model.
 """
 
+import itertools
 import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping

@@ -418,6 +418,24 @@ def hooks_fire_on_every_backward(torch):
     return log
 
 
+def hooks_with_create_graph(torch):
+    """Gradients of gradients: the hooks fire in both backward passes, and a replaced
+    grad_input is part of the graph that the second pass differentiates."""
+    log = []
+    for scale in (None, 3.0):
+        layer = linear(torch, 1, 2)
+        logging_hooks(log, layer, "layer")
+        if scale is not None:
+            layer.register_full_backward_hook(lambda m, gi, go, scale=scale: (gi[0] * scale,))
+        x = torch.tensor([[1.0, 2.0]], requires_grad=True)
+        y = (layer(x) ** 2).sum()
+        (grad,) = torch.autograd.grad(y, x, create_graph=True)
+        log.append(["grad", show(grad), grad.grad_fn.name()])
+        (grad * torch.tensor([[1.0, -1.0]])).sum().backward()
+        log.append(["x.grad", show(x.grad), "weight.grad", show(layer.weight.grad)])
+    return log
+
+
 def output_not_depending_on_input(torch):
     """The gradient never reaches the input node: the pre hook fires, the full hook does not."""
     log = []
@@ -869,6 +887,7 @@ HOOKS = [
     integer_and_bool_inputs,
     no_input_requires_grad,
     hooks_fire_on_every_backward,
+    hooks_with_create_graph,
     output_not_depending_on_input,
     hook_errors,
     non_tensor_output_warns,
