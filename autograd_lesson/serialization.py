@@ -31,6 +31,7 @@ import os
 import pickle
 import struct
 import sys
+import warnings
 import zipfile
 import zlib
 from collections import Counter, OrderedDict
@@ -817,10 +818,13 @@ class _Unpickler:
     # ---------------------------------------------------------------- plain values
     def op_proto(self):
         protocol = self.read(1)[0]
-        if protocol != PICKLE_PROTOCOL:
-            raise pickle.UnpicklingError(
+        if protocol != PICKLE_PROTOCOL:  # as torch: warn, then refuse unknown instructions
+            warnings.warn(
                 f"Detected pickle protocol {protocol} in the checkpoint, which was not the "
-                "default pickle protocol used by `torch.load` (2): Unsupported protocol"
+                "default pickle protocol used by `torch.load` (2). The weights_only Unpickler "
+                "might not support all instructions implemented by this protocol, please file "
+                "an issue for adding support if you encounter this.",
+                stacklevel=2,
             )
 
     def op_none(self):
