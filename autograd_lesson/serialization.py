@@ -35,7 +35,7 @@ import warnings
 import zipfile
 import zlib
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -462,6 +462,10 @@ class TensorInfo:
     dtype: dtypes.dtype
     requires_grad: bool
     is_parameter: bool = False
+    # Which storage holds its numbers, and that storage's size in bytes (a small view of
+    # a large storage still brings the whole storage into memory when loaded).
+    storage_key: str = field(default="", compare=False)
+    storage_bytes: int = field(default=0, compare=False)
 
     def numel(self):
         return self.shape.numel()
@@ -621,7 +625,10 @@ class _Archive:
             raise RuntimeError(self.corrupt_message("data.pkl ends too early")) from None
 
     def tensor_info(self, storage, offset, size, stride, requires_grad):
-        return TensorInfo(Size(size), storage.dtype, requires_grad)
+        storage_bytes = storage.numel * storage.dtype.itemsize
+        return TensorInfo(
+            Size(size), storage.dtype, requires_grad, False, storage.key, storage_bytes
+        )
 
     def tensor(self, storage, offset, size, stride, requires_grad):
         flat = self.read_storage(storage)
@@ -1090,7 +1097,14 @@ class _Unpickler:
                 "autograd_lesson does not load"
             )
         if isinstance(data, TensorInfo):
-            return TensorInfo(data.shape, data.dtype, bool(requires_grad), is_parameter=True)
+            return TensorInfo(
+                data.shape,
+                data.dtype,
+                bool(requires_grad),
+                True,
+                data.storage_key,
+                data.storage_bytes,
+            )
         if not isinstance(data, Tensor):
             raise pickle.UnpicklingError("an nn.Parameter must be rebuilt from a tensor")
         from .nn.parameter import Parameter  # nn is built on this package's tensors

@@ -440,6 +440,14 @@ def test_an_unexpected_huge_array_is_reported_without_being_read(tmp_path, kind)
     assert peak < 8e6, f"peak {peak / 1e6:.0f} MB: the array was read"
 
 
+def test_a_small_view_of_a_huge_storage_is_refused_before_reading(seeded_arrays, tmp_path):
+    state = {name: lesson.from_numpy(array) for name, array in seeded_arrays.items()}
+    state["fc.bias"] = lesson.zeros(4_000_000)[:1000]  # saving a view saves its whole base
+    path = tmp_path / "views.pth"
+    lesson.save(state, path)
+    loading_fails_and_changes_nothing(path, "stores 62.8 MB for 46.8 MB of tensors")
+
+
 def test_torchvision_style_pth_made_by_torch_loads(torch, tmp_path):
     """torchvision cannot be installed beside torch 2.13 here: the same architecture built
     from torch.nn (tests/golden/record_resnet.py) writes the .pth torchvision publishes."""

@@ -232,6 +232,15 @@ def _pth_headers(path):
         if set(infos) & {"state_dict", "model", "model_state_dict"}:
             hint = " (a training checkpoint? its state_dict is one of its entries)"
         raise WeightsFileError(f"{path} is not a state_dict{hint}: " + "; ".join(problems[:3]))
+    # A tensor may be a small view of a large storage; loading reads whole storages.
+    storage_bytes = sum({i.storage_key: i.storage_bytes for i in infos.values()}.values())
+    tensor_bytes = sum(i.numel() * i.dtype.itemsize for i in infos.values())
+    if storage_bytes > tensor_bytes + 2**20:
+        raise WeightsFileError(
+            f"{path} stores {storage_bytes / 1e6:.1f} MB for {tensor_bytes / 1e6:.1f} MB of "
+            "tensors (some are small views of larger storages). Save a copy of each tensor "
+            "instead: {name: t.clone() for name, t in state_dict.items()}."
+        )
     return headers
 
 
