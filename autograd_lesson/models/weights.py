@@ -304,7 +304,7 @@ def read_pth(path):
         state_dict = serialization.load(path, weights_only=True)
     except (RuntimeError, ValueError, EOFError, pickle.UnpicklingError) as error:
         raise WeightsFileError(f"{path} could not be loaded: {error}") from None
-    return {name: tensor.numpy() for name, tensor in state_dict.items()}
+    return {name: tensor.detach().numpy() for name, tensor in state_dict.items()}
 
 
 def read_arrays(path):
