@@ -448,6 +448,14 @@ def test_a_small_view_of_a_huge_storage_is_refused_before_reading(seeded_arrays,
     loading_fails_and_changes_nothing(path, "stores 62.8 MB for 46.8 MB of tensors")
 
 
+def test_a_pth_of_parameters_loads(seeded_arrays, tmp_path):
+    """state_dict(keep_vars=True) holds the Parameters themselves; they load as well."""
+    lesson.manual_seed(42)
+    path = tmp_path / "parameters.pth"
+    lesson.save(resnet18().state_dict(keep_vars=True), path)
+    lesson.manual_seed(0)
+    assert_state_equals(resnet18(weights="DEFAULT", weights_path=path), seeded_arrays)
+
 def test_torchvision_style_pth_made_by_torch_loads(torch, tmp_path):
     """torchvision cannot be installed beside torch 2.13 here: the same architecture built
     from torch.nn (tests/golden/record_resnet.py) writes the .pth torchvision publishes."""
@@ -553,3 +561,4 @@ def test_export_without_torchvision_says_what_to_install(tmp_path):
     with pytest.raises(SystemExit, match="needs torch \\(and torchvision unless --from-pth"):
         export_weights.main(["resnet18", "--out", str(tmp_path / "w.npz")])
     assert not (tmp_path / "w.npz").exists()
+
