@@ -456,6 +456,7 @@ def test_a_pth_of_parameters_loads(seeded_arrays, tmp_path):
     lesson.manual_seed(0)
     assert_state_equals(resnet18(weights="DEFAULT", weights_path=path), seeded_arrays)
 
+
 def test_torchvision_style_pth_made_by_torch_loads(torch, tmp_path):
     """torchvision cannot be installed beside torch 2.13 here: the same architecture built
     from torch.nn (tests/golden/record_resnet.py) writes the .pth torchvision publishes."""
@@ -561,4 +562,3 @@ def test_export_without_torchvision_says_what_to_install(tmp_path):
     with pytest.raises(SystemExit, match="needs torch \\(and torchvision unless --from-pth"):
         export_weights.main(["resnet18", "--out", str(tmp_path / "w.npz")])
     assert not (tmp_path / "w.npz").exists()
-
