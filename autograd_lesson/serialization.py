@@ -479,12 +479,15 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     Only CPU is supported: `map_location` may be None, "cpu", torch.device("cpu"), a dict
     of locations or a function, as in torch; tensors saved on a GPU need map_location="cpu".
 
+    mmap=True maps the storages' bytes from the file instead of reading them (copy on
+    write, as torch's default: changing a loaded tensor never changes the file).
+
     Loading never runs code from the file: with weights_only=True (torch's default) or
     False, only the allow-list of torch's weights_only loader is read; anything else is
     refused with a pickle.UnpicklingError naming what was refused.
     """
-    _check_load_options(pickle_module, mmap, kwargs)
-    with _Archive(f) as archive:
+    _check_load_options(f, pickle_module, mmap, kwargs)
+    with _Archive(f, mmap=bool(mmap)) as archive:
         return archive.unpickle(map_location, archive.tensor, weights_only, kwargs)
 
 
@@ -496,11 +499,11 @@ def load_tensor_infos(f, map_location=None):
         return archive.unpickle(map_location, archive.tensor_info, True, {})
 
 
-def _check_load_options(pickle_module, mmap, kwargs):
+def _check_load_options(f, pickle_module, mmap, kwargs):
     if pickle_module is not None and pickle_module is not pickle:
         raise ValueError("autograd_lesson.load reads with its own safe unpickler only")
-    if mmap:
-        raise ValueError("autograd_lesson.load does not memory-map files (mmap=True)")
+    if mmap and not isinstance(f, str | os.PathLike):
+        raise ValueError("f must be a file path in order to use the mmap argument")
     unknown = set(kwargs) - {"encoding"}
     if unknown:
         raise TypeError(f"load() got an unexpected keyword argument '{sorted(unknown)[0]}'")
@@ -519,8 +522,9 @@ def is_torch_zip(path):
 class _Archive:
     """An open torch zip archive: its records, and its storages read as NumPy arrays."""
 
-    def __init__(self, f):
+    def __init__(self, f, mmap=False):
         self.name = os.fspath(f) if isinstance(f, str | os.PathLike) else "the file"
+        self.mmap = mmap
         self.file = open(Path(f).expanduser(), "rb") if isinstance(f, str | os.PathLike) else f
         self.owns_file = self.file is not f
         try:
@@ -658,7 +662,19 @@ class _Archive:
                     f"storage has {storage.numel} elements of {numpy_dtype.itemsize} bytes"
                 )
             )
-        flat = np.empty(storage.numel, dtype=numpy_dtype)
+        if self.mmap and expected and info.compress_type == zipfile.ZIP_STORED:
+            flat = self.mapped_storage(info, numpy_dtype, storage.numel)
+        else:
+            flat = self.read_record_into(info, name, numpy_dtype, storage.numel)
+        if self.byteorder != sys.byteorder and numpy_dtype.itemsize > 1:
+            flat.byteswap(inplace=True)
+        self.storages[cache_key] = flat
+        return flat
+
+    def read_record_into(self, info, name, numpy_dtype, numel):
+        """The record's bytes, read into a new flat array; its CRC is checked."""
+        expected = info.file_size
+        flat = np.empty(numel, dtype=numpy_dtype)
         try:
             with self.zip.open(info) as record:
                 got = record.readinto(memoryview(flat).cast("B")) if expected else 0
@@ -667,10 +683,16 @@ class _Archive:
             raise RuntimeError(self.corrupt_message(f"record {name}: {error}")) from None
         if got != expected:
             raise RuntimeError(self.corrupt_message(f"record {name} ends too early"))
-        if self.byteorder != sys.byteorder and numpy_dtype.itemsize > 1:
-            flat.byteswap(inplace=True)
-        self.storages[cache_key] = flat
         return flat
+
+    def mapped_storage(self, info, numpy_dtype, numel):
+        """The record's bytes mapped from the file, copy-on-write (mode "c")."""
+        self.file.seek(info.header_offset + 26)
+        name_length, extra_length = struct.unpack("<HH", self.file.read(4))
+        start = info.header_offset + 30 + name_length + extra_length
+        if start + info.file_size > os.fstat(self.file.fileno()).st_size:
+            raise RuntimeError(self.corrupt_message(f"record {info.filename} ends too early"))
+        return np.memmap(self.file, dtype=numpy_dtype, mode="c", offset=start, shape=(numel,))
 
 
 def _weights_only_message(message, weights_only):

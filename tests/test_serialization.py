@@ -186,6 +186,21 @@ def test_load_tensor_infos_reads_shapes_without_reading_the_numbers(tmp_path):
         lesson.load(damaged)
 
 
+def test_mmap_maps_the_storages_copy_on_write(tmp_path):
+    path = tmp_path / "state.pt"
+    lesson.manual_seed(0)
+    lesson.save(recorder.every_dtype(lesson), path)
+    before = path.read_bytes()
+    mapped = lesson.load(path, mmap=True)
+    assert describe(mapped) == describe(lesson.load(path))
+    assert isinstance(serialization._storage_root(mapped["base"]._data), np.memmap)
+    mapped["base"][0, 0] = 42.0
+    assert mapped["transposed"][0, 0].item() == 42.0  # one mapping, shared by the views
+    assert path.read_bytes() == before  # copy on write: the file is unchanged
+    with pytest.raises(ValueError, match="f must be a file path in order to use the mmap"):
+        lesson.load(io.BytesIO(before), mmap=True)
+
+
 # ---------------------------------------------------------------------- with torch itself
 
 
