@@ -61,6 +61,12 @@ def saved_bytes(obj):
     return buffer.getvalue()
 
 
+def archive_with_pickle(data_pkl, extra_records=()):
+    buffer = io.BytesIO()
+    serialization._write_zip(buffer, "archive", [("data.pkl", data_pkl), *extra_records])
+    return io.BytesIO(buffer.getvalue())
+
+
 def without_pickle_size(records):
     """Record names and sizes; data.pkl's size differs (memo numbering), the rest may not."""
     return [[name, size] for name, size in records if name != "data.pkl"]
@@ -165,12 +171,23 @@ def test_views_share_one_storage_and_a_slice_saves_its_base():
     assert np.shares_memory(loaded["slice"]._data, loaded["flipped_copy"]._data)
 
 
+def test_a_big_endian_file_is_byteswapped():
+    """torch writes its machine's byte order in the byteorder record, and swaps on load."""
+    values = np.array([1, -2, 70000], np.int32)
+    data_pkl = serialization._Pickler().dumps(lesson.from_numpy(values))
+    for order, storage in (("big", values.astype(">i4").tobytes()), ("little", values.tobytes())):
+        records = [("byteorder", order.encode()), ("data/0", storage)]
+        loaded = lesson.load(archive_with_pickle(data_pkl, records))
+        assert loaded.tolist() == [1, -2, 70000]
+    records = [("byteorder", b"middle"), ("data/0", values.tobytes())]
+    with pytest.raises(ValueError, match="Unknown endianness type: middle"):
+        lesson.load(archive_with_pickle(data_pkl, records))
+
+
 def test_a_plain_pickle_of_containers_loads():
     """Protocol 2 written by Python's own pickler reads the same way."""
     obj = {"a": [1, 2.5, "x", None, (True, False)], "b": {3: -4}}
-    buffer = io.BytesIO()
-    serialization._write_zip(buffer, "archive", [("data.pkl", pickle.dumps(obj, protocol=2))])
-    assert lesson.load(io.BytesIO(buffer.getvalue())) == obj
+    assert lesson.load(archive_with_pickle(pickle.dumps(obj, protocol=2))) == obj
 
 
 def test_load_tensor_infos_reads_shapes_without_reading_the_numbers(tmp_path):
@@ -315,12 +332,6 @@ def test_a_call_of_os_system_is_refused_and_never_runs(tmp_path, monkeypatch):
         assert phrase in str(error.value)
     assert "even with weights_only=False" in str(error.value)
     assert not (tmp_path / "pwned.txt").exists()
-
-
-def archive_with_pickle(data_pkl, extra_records=()):
-    buffer = io.BytesIO()
-    serialization._write_zip(buffer, "archive", [("data.pkl", data_pkl), *extra_records])
-    return io.BytesIO(buffer.getvalue())
 
 
 @pytest.mark.parametrize(
