@@ -996,7 +996,10 @@ class _Unpickler:
             raise pickle.UnpicklingError(
                 f"Trying to call reduce for unrecognized function {function!r}"
             )
-        self.stack[-1] = self.call(function.name, args)
+        try:
+            self.stack[-1] = self.call(function.name, args)
+        except TypeError as error:  # arguments of the wrong kind or number
+            raise pickle.UnpicklingError(f"{function.name}: {error}") from None
 
     def op_newobj(self):
         args = self.stack.pop()

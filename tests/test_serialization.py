@@ -356,6 +356,11 @@ def test_build_on_anything_but_an_ordered_dict_is_refused():
     assert lesson.float32.name == "float32"
 
 
+def test_an_allowed_call_with_the_wrong_arguments_is_refused():
+    with pytest.raises(pickle.UnpicklingError, match="collections.OrderedDict: .*'int'"):
+        lesson.load(archive_with_pickle(b"\x80\x02ccollections\nOrderedDict\nK\x05\x85R."))
+
+
 def test_other_pickle_protocols_stop_at_the_first_unknown_instruction():
     """As torch's loader: protocol 4's FRAME (149) is not among protocol 2's instructions."""
     with (

@@ -215,7 +215,7 @@ def read_headers(path):
 def _pth_headers(path):
     try:
         infos = serialization.load_tensor_infos(path)
-    except (RuntimeError, ValueError, EOFError, pickle.UnpicklingError) as error:
+    except (RuntimeError, ValueError, TypeError, EOFError, pickle.UnpicklingError) as error:
         raise WeightsFileError(f"{path} could not be loaded: {error}") from None
     if not isinstance(infos, dict):
         raise WeightsFileError(
@@ -302,7 +302,7 @@ def read_pth(path):
     """The state_dict in torch's .pth file at `path`, as NumPy arrays."""
     try:
         state_dict = serialization.load(path, weights_only=True)
-    except (RuntimeError, ValueError, EOFError, pickle.UnpicklingError) as error:
+    except (RuntimeError, ValueError, TypeError, EOFError, pickle.UnpicklingError) as error:
         raise WeightsFileError(f"{path} could not be loaded: {error}") from None
     return {name: tensor.detach().numpy() for name, tensor in state_dict.items()}
 
