@@ -226,7 +226,7 @@ def _pth_headers(path):
         if isinstance(info, serialization.TensorInfo):
             headers[name] = ArrayHeader(tuple(info.shape), info.dtype.numpy_dtype)
         else:
-            problems.append(f"{name} holds a {type(info).__name__}, not a tensor")
+            problems.append(f"{name} is not a tensor ({type(info).__name__})")
     if problems:
         hint = ""
         if set(infos) & {"state_dict", "model", "model_state_dict"}:
