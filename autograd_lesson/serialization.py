@@ -379,6 +379,8 @@ class _Pickler:
         OrderedDict()), or _rebuild_parameter(that, requires_grad, OrderedDict())."""
         from .nn.parameter import Parameter  # nn is built on this package's tensors
 
+        if tensor.dtype not in STORAGE_NAMES:
+            raise TypeError(f"autograd_lesson.save cannot save tensors of dtype {tensor.dtype}")
         array = tensor._data
         layout = storage_layout(array)
         if layout is None:  # saved as its own storage: a compact copy
@@ -392,10 +394,9 @@ class _Pickler:
             self.write(pickle.MARK)
         self.save_global("torch._utils", "_rebuild_tensor_v2")
         self.write(pickle.MARK)
-        storage_type = ("torch", STORAGE_NAMES[tensor.dtype])
-        self.write(pickle.MARK)
+        self.write(pickle.MARK)  # the persistent id: ('storage', type, key, location, numel)
         self.save("storage")
-        self.save_global(*storage_type)
+        self.save_global("torch", STORAGE_NAMES[tensor.dtype])
         self.save(key)
         self.save("cpu")
         self.save(root.size)
