@@ -131,6 +131,7 @@ from .functions import (
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .printing import set_printoptions
 from .random import Generator, initial_seed, manual_seed
+from .serialization import load, save
 from .tensor import Size, Tensor
 
 # isort: split
