@@ -458,3 +458,62 @@ def test_training_with_adam_and_steplr_matches_live_torch_step_for_step():
     assert ours["lrs"] == theirs["lrs"]
     for o, t in zip(ours["params"], theirs["params"], strict=True):
         np.testing.assert_allclose(o, t, rtol=1e-5, atol=1e-6)
+
+
+OLD_STYLE_OPTIONS = {
+    "SGD": {"lr": 0.1, "momentum": 0.9},
+    "Adam": {"lr": 0.1, "amsgrad": True},
+    "AdamW": {"lr": 0.1},
+    "RMSprop": {"lr": 0.1, "momentum": 0.5, "centered": True},
+    "Adagrad": {"lr": 0.1},
+}
+
+
+def old_style_state_dict(engine, name):
+    """A state dict as older PyTorch versions saved it: fewer options, a numeric step."""
+    p = engine.tensor([1.0, 2.0], requires_grad=True)
+    optimizer = getattr(engine.optim, name)([p], **OLD_STYLE_OPTIONS[name])
+    p.grad = engine.tensor([0.5, -0.5])
+    optimizer.step()
+    saved = copy.deepcopy(optimizer.state_dict())
+    for group in saved["param_groups"]:
+        for key in getattr(lesson.optim, name).LOADED_GROUP_DEFAULTS:
+            if key not in ("amsgrad", "momentum", "centered"):
+                group.pop(key, None)
+    for values in saved["state"].values():
+        if "step" in values:
+            values["step"] = values["step"].item()
+    return saved
+
+
+@pytest.mark.parametrize("name", list(OLD_STYLE_OPTIONS))
+def test_old_style_state_dict_loads_as_torch_loads_it(name):
+    torch = torch_or_skip()
+    results = []
+    for engine in (lesson, torch):
+        saved = old_style_state_dict(engine, name)
+        p = engine.tensor([1.0, 2.0], requires_grad=True)
+        optimizer = getattr(engine.optim, name)([p], lr=0.5)
+        optimizer.load_state_dict(saved)
+        step = optimizer.state[p].get("step")
+        p.grad = engine.tensor([0.25, 1.0])
+        optimizer.step()
+        results.append((repr(optimizer), None if step is None else repr(step), p.tolist()))
+    (ours_repr, ours_step, ours_p), (their_repr, their_step, their_p) = results
+    assert ours_repr == their_repr
+    assert ours_step == their_step
+    np.testing.assert_allclose(ours_p, their_p, rtol=1e-6)
+
+
+def test_state_of_another_rule_is_refused_before_any_change():
+    """Adam given SGD's state (or amsgrad switched on later) raises torch's KeyError first."""
+    p = lesson.tensor([1.0, 2.0], requires_grad=True)
+    q = lesson.tensor([1.0], requires_grad=True)
+    optimizer = lesson.optim.Adam([p, q], lr=0.1)
+    p.grad, q.grad = lesson.ones(2), lesson.ones(1)
+    optimizer.step()
+    optimizer.param_groups[0]["amsgrad"] = True
+    before = snapshot(optimizer)
+    with pytest.raises(KeyError, match="max_exp_avg_sq"):
+        optimizer.step()
+    assert_unchanged(optimizer, before)

@@ -19,6 +19,7 @@ from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
+    check_non_negative,
     check_option_support,
     check_tensor_lr,
     integral_alpha_error,
@@ -29,6 +30,13 @@ from .optimizer import (
 
 class Adagrad(Optimizer):
     """torch.optim.Adagrad:  s ← s + g²,   p ← p − lr/(1 + (t−1)·lr_decay) · g / (√s + ε)"""
+
+    LOADED_GROUP_DEFAULTS = {
+        "foreach": None,
+        "maximize": False,
+        "differentiable": False,
+        "fused": None,
+    }
 
     def __init__(
         self,
@@ -45,18 +53,13 @@ class Adagrad(Optimizer):
         fused=None,
     ):
         check_tensor_lr(lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(
-                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
-            )
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_non_negative(
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            eps=eps,
+        )
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,
@@ -80,6 +83,9 @@ class Adagrad(Optimizer):
         state["step"] = new_step_counter()
         initial = self.defaults["initial_accumulator_value"]
         state["sum"] = Tensor(np.full_like(p._data, initial))
+
+    def _state_keys(self, group):
+        return ("step", "sum")
 
     def _integer_parameter_error(self, p, group):
         if group["weight_decay"] != 0:

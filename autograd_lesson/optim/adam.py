@@ -20,6 +20,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     check_capturable,
+    check_non_negative,
     check_option_support,
     check_tensor_lr,
     integral_alpha_error,
@@ -34,6 +35,16 @@ class Adam(Optimizer):
     """torch.optim.Adam:  m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
     p ← p − lr · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
     """
+
+    LOADED_GROUP_DEFAULTS = {
+        "amsgrad": False,
+        "maximize": False,
+        "foreach": None,
+        "capturable": False,
+        "differentiable": False,
+        "decoupled_weight_decay": False,
+        "fused": None,
+    }
 
     def __init__(
         self,
@@ -56,16 +67,12 @@ class Adam(Optimizer):
                 "lr as a Tensor is not supported for capturable=False and foreach=True"
             )
         check_tensor_lr(lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_non_negative(lr=lr, eps=eps)
         if not 0.0 <= betas[0] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
         if not 0.0 <= betas[1] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_non_negative(weight_decay=weight_decay)
         both_floats = isinstance(betas[0], float) and isinstance(betas[1], float)
         both_tensors = isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor)
         if not (both_floats or both_tensors):
@@ -102,6 +109,10 @@ class Adam(Optimizer):
             raise RuntimeError(
                 f"expected dtype {p.dtype.c_name} for `end` but got dtype {grad.dtype.c_name}"
             )
+
+    def _state_keys(self, group):
+        keys = ("step", "exp_avg", "exp_avg_sq")
+        return (*keys, "max_exp_avg_sq") if group["amsgrad"] else keys
 
     def _integer_parameter_error(self, p, group):
         if group["weight_decay"] != 0 and not group["decoupled_weight_decay"]:

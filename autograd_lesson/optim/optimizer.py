@@ -29,6 +29,10 @@ DUPLICATE_PARAMETERS_WARNING = (
 
 
 class Optimizer:
+    # Options that state dicts saved by older PyTorch versions may lack: load_state_dict fills
+    # them in with these values, as PyTorch's __setstate__ does (each optimizer lists its own).
+    LOADED_GROUP_DEFAULTS = {}
+
     def __init__(self, params, defaults):
         self.defaults = defaults
         if isinstance(params, Tensor):
@@ -164,8 +168,17 @@ class Optimizer:
         for name, value in self.state.get(p, {}).items():
             if isinstance(value, Tensor) and name != "step":
                 _check_fits_in_place(tuple(value.shape), tuple(p.shape))
+        state = self.state.get(p)
+        if state:  # a state made by another rule or with other options (e.g. amsgrad turned on)
+            for key in self._state_keys(group):
+                if key not in state:
+                    raise KeyError(key)
         if not p.is_floating_point():
             raise self._integer_parameter_error(p, group)
+
+    def _state_keys(self, group):
+        """The state entries the rule reads for a parameter that already has state."""
+        return ()
 
     def _integer_parameter_error(self, p, group):
         """What PyTorch raises when this rule meets an integer parameter (subclasses refine)."""
@@ -224,12 +237,17 @@ class Optimizer:
             if key in param_of:
                 p = param_of[key]
                 new_state[p] = {name: _cast_for(p, value, name) for name, value in values.items()}
+                if "step" in new_state[p] and not isinstance(new_state[p]["step"], Tensor):
+                    # Older PyTorch saved the step count as a number; it is a tensor now.
+                    new_state[p]["step"] = new_step_counter(float(new_state[p]["step"]))
             else:
                 new_state[key] = values  # kept as it is, as PyTorch does
         for saved, group in zip(saved_groups, self.param_groups, strict=True):
             saved["params"] = group["params"]
             if "param_names" in group and "param_names" not in saved:
                 saved["param_names"] = group["param_names"]
+            for name, value in self.LOADED_GROUP_DEFAULTS.items():
+                saved.setdefault(name, value)
         self.state = new_state
         self.param_groups = saved_groups
 
@@ -285,15 +303,23 @@ def to_scalar(value):
     return value.item() if isinstance(value, Tensor) else value
 
 
+def check_non_negative(**options):
+    """PyTorch's ValueError for the first option (in the order given) that is below zero."""
+    labels = {"lr": "learning rate", "eps": "epsilon value"}
+    for name, value in options.items():
+        if not 0.0 <= value:  # also refuses nan
+            raise ValueError(f"Invalid {labels.get(name, name + ' value')}: {value}")
+
+
 def check_tensor_lr(lr):
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
 
 
-def new_step_counter():
+def new_step_counter(value=0.0):
     """The step count PyTorch keeps per parameter: a 0-d float tensor, tensor(0.)."""
     step_dtype = np.float64 if dtypes.DEFAULT_FLOAT is dtypes.float64 else np.float32
-    return Tensor(np.zeros((), dtype=step_dtype))
+    return Tensor(np.array(value, dtype=step_dtype))
 
 
 def zeros_like_param(p):

@@ -20,6 +20,7 @@ from ..grad_mode import no_grad
 from .optimizer import (
     Optimizer,
     check_capturable,
+    check_non_negative,
     check_option_support,
     check_tensor_lr,
     integral_alpha_error,
@@ -32,6 +33,15 @@ from .optimizer import (
 
 class RMSprop(Optimizer):
     """torch.optim.RMSprop:  v ← αv + (1−α)g²,   p ← p − lr · g / (√v + ε)"""
+
+    LOADED_GROUP_DEFAULTS = {
+        "momentum": 0,
+        "centered": False,
+        "foreach": None,
+        "maximize": False,
+        "differentiable": False,
+        "capturable": False,
+    }
 
     def __init__(
         self,
@@ -48,16 +58,9 @@ class RMSprop(Optimizer):
         differentiable=False,
     ):
         check_tensor_lr(lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        check_non_negative(
+            lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha
+        )
         defaults = {
             "lr": lr,
             "momentum": momentum,
@@ -76,6 +79,14 @@ class RMSprop(Optimizer):
     def _check_gradient(self, p, grad, group):
         super()._check_gradient(p, grad, group)
         check_capturable(group)
+
+    def _state_keys(self, group):
+        keys = ["step", "square_avg"]
+        if group["momentum"] > 0:
+            keys.append("momentum_buffer")
+        if group["centered"]:
+            keys.append("grad_avg")
+        return keys
 
     def _integer_parameter_error(self, p, group):
         if group["weight_decay"] != 0:

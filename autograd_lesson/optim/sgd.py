@@ -34,6 +34,14 @@ class SGD(Optimizer):
     (g includes weight_decay·p; nesterov uses g + μ·buf instead of buf.)
     """
 
+    LOADED_GROUP_DEFAULTS = {
+        "nesterov": False,
+        "maximize": False,
+        "foreach": None,
+        "differentiable": False,
+        "fused": False,
+    }
+
     def __init__(
         self,
         params,
