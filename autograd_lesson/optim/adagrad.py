@@ -22,7 +22,6 @@ from .optimizer import (
     check_non_negative,
     check_option_support,
     check_tensor_lr,
-    integral_alpha_error,
     new_step_counter,
     to_scalar,
 )
@@ -86,11 +85,6 @@ class Adagrad(Optimizer):
 
     def _state_keys(self, group):
         return ("step", "sum")
-
-    def _integer_parameter_error(self, p, group):
-        if group["weight_decay"] != 0:
-            return integral_alpha_error()
-        return super()._integer_parameter_error(p, group)
 
     @no_grad()
     def step(self, closure=None):

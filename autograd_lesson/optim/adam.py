@@ -23,7 +23,6 @@ from .optimizer import (
     check_non_negative,
     check_option_support,
     check_tensor_lr,
-    integral_alpha_error,
     lerp_,
     new_step_counter,
     to_scalar,
@@ -115,8 +114,6 @@ class Adam(Optimizer):
         return (*keys, "max_exp_avg_sq") if group["amsgrad"] else keys
 
     def _integer_parameter_error(self, p, group):
-        if group["weight_decay"] != 0 and not group["decoupled_weight_decay"]:
-            return integral_alpha_error()
         if group["weight_decay"] != 0:
             return super()._integer_parameter_error(p, group)
         return NotImplementedError(

@@ -181,7 +181,11 @@ class Optimizer:
         return ()
 
     def _integer_parameter_error(self, p, group):
-        """What PyTorch raises when this rule meets an integer parameter (subclasses refine)."""
+        """What PyTorch raises when this rule meets an integer parameter (subclasses refine):
+        its first operation on it fails, which is adding weight_decay * p to the gradient
+        when there is a weight decay, else a float result written into the integer tensor."""
+        if group.get("weight_decay", 0) != 0 and not group.get("decoupled_weight_decay"):
+            return integral_alpha_error()
         return RuntimeError(
             f"result type {dtypes.DEFAULT_FLOAT.short_name} can't be cast to the desired output "
             f"type {p.dtype.short_name}"

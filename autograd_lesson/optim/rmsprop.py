@@ -23,7 +23,6 @@ from .optimizer import (
     check_non_negative,
     check_option_support,
     check_tensor_lr,
-    integral_alpha_error,
     lerp_,
     new_step_counter,
     to_scalar,
@@ -87,11 +86,6 @@ class RMSprop(Optimizer):
         if group["centered"]:
             keys.append("grad_avg")
         return keys
-
-    def _integer_parameter_error(self, p, group):
-        if group["weight_decay"] != 0:
-            return integral_alpha_error()
-        return super()._integer_parameter_error(p, group)
 
     @no_grad()
     def step(self, closure=None):

@@ -316,6 +316,15 @@ ERROR_CASES = {
     "AdamW integer parameter": lambda e: _step(e, "AdamW", _integer_parameter(e)),
     "RMSprop integer parameter": lambda e: _step(e, "RMSprop", _integer_parameter(e)),
     "Adagrad integer parameter": lambda e: _step(e, "Adagrad", _integer_parameter(e)),
+    "Adam integer parameter, weight decay": lambda e: _step(
+        e, "Adam", _integer_parameter(e), weight_decay=0.1
+    ),
+    "AdamW integer parameter, no weight decay": lambda e: _step(
+        e, "AdamW", _integer_parameter(e), weight_decay=0
+    ),
+    "RMSprop integer parameter, weight decay": lambda e: _step(
+        e, "RMSprop", _integer_parameter(e), weight_decay=0.1
+    ),
     # optimizer state_dict
     "load_state_dict group count": lambda e: e.optim.Adam([_param(e)]).load_state_dict(
         {"state": {}, "param_groups": []}
