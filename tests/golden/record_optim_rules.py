@@ -66,6 +66,14 @@ RULE_CASES = [
     ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
     ("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.3, "maximize": True, "foreach": False}),
 ]
+# foreach=True: torch runs its batched kernels; the rule is the same.
+RULE_CASES += [
+    ("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1, "foreach": True}),
+    ("AdamW", {"lr": 0.01, "foreach": True}),
+    ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.9, "foreach": True}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.1, "foreach": True}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "foreach": True}),
+]
 DTYPES = ("float32", "float64")
 
 
