@@ -519,3 +519,66 @@ def test_state_of_another_rule_is_refused_before_any_change():
     with pytest.raises(KeyError, match="max_exp_avg_sq"):
         optimizer.step()
     assert_unchanged(optimizer, before)
+
+
+VERSION_CASES = [
+    ("SGD", {"momentum": 0.9}),
+    ("Adam", {"amsgrad": True}),
+    ("AdamW", {}),
+    ("AdamW", {"weight_decay": 0}),
+    ("RMSprop", {"centered": True, "momentum": 0.5}),
+    ("Adagrad", {}),
+]
+
+
+def versions_after_steps(engine, name, options):
+    p = engine.ones(2, requires_grad=True)
+    optimizer = getattr(engine.optim, name)([p], lr=0.1, **options)
+    versions = []
+    for _ in range(2):
+        p.grad = engine.ones(2)
+        optimizer.step()
+        versions.append(p._version)
+    grad = p.grad
+    optimizer.zero_grad(set_to_none=False)
+    return versions, grad._version
+
+
+@pytest.mark.parametrize(("name", "options"), VERSION_CASES)
+def test_step_counts_its_in_place_writes_as_torch(name, options):
+    """One per in-place operation on the parameter: AdamW's decay is a second one."""
+    twice = name == "AdamW" and options.get("weight_decay", 0.01) != 0
+    expected = ([2, 4] if twice else [1, 2], 1)
+    assert versions_after_steps(lesson, name, options) == expected
+
+
+def test_step_counts_match_live_torch():
+    torch = torch_or_skip()
+    for name, options in VERSION_CASES:
+        ours = versions_after_steps(lesson, name, options)
+        assert ours == versions_after_steps(torch, name, options), name
+
+
+def backward_after_step(engine):
+    """The classic mistake: step() between the forward pass and backward()."""
+    w = engine.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = engine.tensor([[1.0, -1.0]], requires_grad=True)
+    optimizer = engine.optim.Adam([w], lr=0.1)
+    loss = (x @ w).sum()  # matmul saves w for x's gradient
+    w.grad = engine.ones(2, 2)
+    optimizer.step()
+    try:
+        loss.backward()
+    except RuntimeError as error:
+        return str(error)
+    return None
+
+
+def test_backward_through_weights_changed_by_step_raises():
+    message = backward_after_step(lesson)
+    assert message is not None and "modified by an inplace operation" in message
+
+
+def test_backward_through_weights_changed_by_step_raises_as_live_torch():
+    torch = torch_or_skip()
+    assert backward_after_step(lesson) == backward_after_step(torch)

@@ -22,6 +22,7 @@ from .optimizer import (
     check_non_negative,
     check_option_support,
     check_tensor_lr,
+    count_write,
     new_step_counter,
     to_scalar,
 )
@@ -105,3 +106,4 @@ class Adagrad(Optimizer):
         state_sum += g * g
         std = np.sqrt(state_sum) + group["eps"]
         p._data -= clr * g / std
+        count_write(p)

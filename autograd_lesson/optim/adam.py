@@ -23,6 +23,7 @@ from .optimizer import (
     check_non_negative,
     check_option_support,
     check_tensor_lr,
+    count_write,
     lerp_,
     new_step_counter,
     to_scalar,
@@ -143,6 +144,7 @@ class Adam(Optimizer):
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
                 p._data *= 1 - lr * weight_decay  # AdamW: shrink p itself, outside m and v
+                count_write(p)
             else:
                 g = g + weight_decay * p._data
         lerp_(m, g, 1 - beta1)  # m ← β₁m + (1−β₁)g
@@ -156,3 +158,4 @@ class Adam(Optimizer):
         step_size = lr / bias_correction1
         denom = np.sqrt(v) / bias_correction2**0.5 + eps
         p._data -= step_size * m / denom
+        count_write(p)

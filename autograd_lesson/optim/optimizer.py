@@ -116,6 +116,7 @@ class Optimizer:
                     else:
                         p.grad.requires_grad_(False)
                     p.grad._data[...] = 0
+                    count_write(p.grad)
 
     # ------------------------------------------------------------------ one step
     def step(self, closure=None):
@@ -300,6 +301,12 @@ def check_capturable(group):
             "If capturable=True, params and state_steps must be on supported devices: "
             "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']."
         )
+
+
+def count_write(tensor):
+    """Count an in-place change of `tensor`, as PyTorch counts each in-place operation: a
+    graph that saved the old values then refuses, at backward, to use them silently."""
+    tensor._version_counter.bump()
 
 
 def to_scalar(value):

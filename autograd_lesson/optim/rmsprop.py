@@ -23,6 +23,7 @@ from .optimizer import (
     check_non_negative,
     check_option_support,
     check_tensor_lr,
+    count_write,
     lerp_,
     new_step_counter,
     to_scalar,
@@ -129,3 +130,4 @@ class RMSprop(Optimizer):
             p._data -= lr * buf
         else:
             p._data -= lr * g / avg
+        count_write(p)

@@ -23,6 +23,7 @@ from .optimizer import (
     Optimizer,
     check_option_support,
     check_tensor_lr,
+    count_write,
     integral_alpha_error,
     to_scalar,
 )
@@ -102,6 +103,7 @@ class SGD(Optimizer):
             g = g + momentum * buf._data if group["nesterov"] else buf._data
         # In place, so the model (and anything else holding p) sees the new values.
         p._data -= lr * g
+        count_write(p)
 
     def _integer_parameter_error(self, p, group):
         if isinstance(to_scalar(group["lr"]), float) or isinstance(group["weight_decay"], float):
