@@ -582,3 +582,45 @@ def test_backward_through_weights_changed_by_step_raises():
 def test_backward_through_weights_changed_by_step_raises_as_live_torch():
     torch = torch_or_skip()
     assert backward_after_step(lesson) == backward_after_step(torch)
+
+
+def custom_optimizer_run(engine):
+    """A custom optimizer as older tutorials write one, with `required` for lr."""
+    from importlib import import_module
+
+    required = import_module(f"{engine.__name__}.optim.optimizer").required
+
+    class PlainSGD(engine.optim.Optimizer):
+        def __init__(self, params, lr=required):
+            super().__init__(params, {"lr": lr})
+
+        def step(self, closure=None):
+            with engine.no_grad():
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        p -= group["lr"] * p.grad
+
+    try:
+        PlainSGD([engine.ones(2, requires_grad=True)])
+    except ValueError as error:
+        missing = str(error)
+    p = engine.tensor([1.0, 2.0], requires_grad=True)
+    optimizer = PlainSGD([p], lr=0.5)
+    p.grad = engine.tensor([1.0, 1.0])
+    optimizer.step()
+    return missing, repr(required), repr(optimizer), p.tolist()
+
+
+def test_custom_optimizer_with_required_lr():
+    missing, required_repr, printed, values = custom_optimizer_run(lesson)
+    assert missing == (
+        "parameter group didn't specify a value of required optimization parameter lr"
+    )
+    assert required_repr == "<required parameter>"
+    assert printed == "PlainSGD (\nParameter Group 0\n    lr: 0.5\n)"
+    assert values == [0.5, 1.5]
+
+
+def test_custom_optimizer_matches_live_torch():
+    torch = torch_or_skip()
+    assert custom_optimizer_run(lesson) == custom_optimizer_run(torch)

@@ -28,6 +28,16 @@ DUPLICATE_PARAMETERS_WARNING = (
 )
 
 
+class _RequiredParameter:
+    """The default of an option a custom optimizer insists on (`lr=required`), as in PyTorch."""
+
+    def __repr__(self):
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
 class Optimizer:
     # Options that state dicts saved by older PyTorch versions may lack: load_state_dict fills
     # them in with these values, as PyTorch's __setstate__ does (each optimizer lists its own).
@@ -82,16 +92,12 @@ class Optimizer:
                 )
             if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
-        param_group["params"] = params
-        if names:
-            param_group["param_names"] = names
-        for name, default in self.defaults.items():
-            param_group.setdefault(name, default)
         if len({id(p) for p in params}) != len(params):
             warnings.warn(DUPLICATE_PARAMETERS_WARNING, UserWarning, stacklevel=3)
+        has_names = bool(names) or "param_names" in param_group
         for group in self.param_groups:
-            if ("param_names" in param_group) != ("param_names" in group):
-                with_or_without = "with names" if "param_names" in param_group else "without names"
+            if has_names != ("param_names" in group):
+                with_or_without = "with names" if has_names else "without names"
                 raise ValueError(
                     "all optimizer param groups should be with/without names. "
                     f"cannot add param group {with_or_without} to the optimizer"
@@ -100,6 +106,18 @@ class Optimizer:
         already_present = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in already_present for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(
+                    "parameter group didn't specify a value of required optimization "
+                    f"parameter {name}"
+                )
+        # All checked: now the dict becomes the group.
+        param_group["params"] = params
+        if names:
+            param_group["param_names"] = names
+        for name, default in self.defaults.items():
+            param_group.setdefault(name, default)
         self.param_groups.append(param_group)
 
     def zero_grad(self, set_to_none=True):
