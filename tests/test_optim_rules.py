@@ -624,3 +624,15 @@ def test_custom_optimizer_with_required_lr():
 def test_custom_optimizer_matches_live_torch():
     torch = torch_or_skip()
     assert custom_optimizer_run(lesson) == custom_optimizer_run(torch)
+
+
+def test_a_group_without_an_option_is_refused_before_any_change():
+    first = lesson.tensor([1.0, 2.0], requires_grad=True)
+    second = lesson.tensor([1.0], requires_grad=True)
+    optimizer = lesson.optim.RMSprop([{"params": [first]}, {"params": [second]}])
+    first.grad, second.grad = lesson.ones(2), lesson.ones(1)
+    del optimizer.param_groups[1]["centered"]
+    before = snapshot(optimizer)
+    with pytest.raises(KeyError, match="centered"):
+        optimizer.step()
+    assert_unchanged(optimizer, before)

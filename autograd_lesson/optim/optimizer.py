@@ -167,6 +167,9 @@ class Optimizer:
         of them have been checked: a failing check raises before anything is changed."""
         updates = []
         for group in self.param_groups:
+            for name in self.defaults:  # an option deleted from a group: the rule would need it
+                if name not in group:
+                    raise KeyError(name)
             for p in group["params"]:
                 grad = p.grad
                 if grad is None:
