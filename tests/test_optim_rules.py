@@ -636,3 +636,20 @@ def test_a_group_without_an_option_is_refused_before_any_change():
     with pytest.raises(KeyError, match="centered"):
         optimizer.step()
     assert_unchanged(optimizer, before)
+
+
+def test_signatures_match_live_torch():
+    """Same argument names, order, kinds (positional or keyword-only) and defaults."""
+    import inspect
+
+    torch = torch_or_skip()
+
+    def parameters(cls):
+        signature = inspect.signature(cls.__init__)
+        return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
+
+    for name in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad"):
+        assert parameters(getattr(lesson.optim, name)) == parameters(getattr(torch.optim, name))
+    for name in lesson.optim.lr_scheduler.__all__:
+        ours = getattr(lesson.optim.lr_scheduler, name)
+        assert parameters(ours) == parameters(getattr(torch.optim.lr_scheduler, name)), name
