@@ -26,6 +26,7 @@ utils/data/: Dataset, DataLoader and samplers, as torch.utils.data.
 """
 
 from . import accelerator, autograd, backends, cuda, optim
+from .anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .creation import (
     arange,
     as_tensor,
@@ -128,9 +129,17 @@ from .functions import (
     var,
     where,
 )
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .printing import set_printoptions
 from .random import Generator, initial_seed, manual_seed
+from .serialization import load, save
 from .tensor import Size, Tensor
 
 # isort: split

@@ -11,7 +11,8 @@ exactly once with its gradient complete.
 
 import numpy as np
 
-from . import dtypes
+from . import anomaly_mode, dtypes
+from . import tensor as tensor_module  # (a module reference: tensor.py imports this module)
 from .broadcasting import unbroadcast
 from .function import (
     FREED_GRAPH_MESSAGE,
@@ -65,11 +66,17 @@ def run_backward(
     _check_not_freed(order)
 
     captured, leaf_grads = {}, []
-    with set_grad_enabled(create_graph), backward_on_tensors(create_graph):
+    # (np.errstate: inf and nan arise without a word, as in PyTorch)
+    with (
+        set_grad_enabled(create_graph),
+        backward_on_tensors(create_graph),
+        np.errstate(all="ignore"),
+    ):
         for node in order:
             grad = pending.pop(node, None)
             if grad is None:
                 continue  # no gradient flows through this node
+            grad = _run_tensor_hooks(node, grad)
             if node in capture:
                 captured[node] = grad
             if isinstance(node, AccumulateGrad):
@@ -119,14 +126,21 @@ def _call_backward(node, grad, create_graph):
     say) runs on arrays, and its results are marked so that differentiating them again
     raises an error instead of silently giving zero.
     """
-    if create_graph and not node.supports_double_backward:
-        with set_grad_enabled(False), backward_on_tensors(False):
-            input_grads = node.backward(grad._data)
-        input_grads = once_differentiable_results(node, grad, input_grads)
-    else:
-        input_grads = node.backward(grad)
-    if not isinstance(input_grads, tuple):
-        input_grads = (input_grads,)
+    try:
+        if create_graph and not node.supports_double_backward:
+            with set_grad_enabled(False), backward_on_tensors(False):
+                input_grads = node.backward(grad._data)
+            input_grads = once_differentiable_results(node, grad, input_grads)
+        else:
+            input_grads = node.backward(grad)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        if anomaly_mode.is_anomaly_enabled() and anomaly_mode.is_anomaly_check_nan_enabled():
+            anomaly_mode.check_for_nan(node, input_grads)
+    except Exception:
+        if anomaly_mode.is_anomaly_enabled():
+            anomaly_mode.warn_with_forward_trace(node)  # the forward line that made the node
+        raise
     if create_graph:
         for g in input_grads:
             if g is not None and not hasattr(g, "_data"):
@@ -135,6 +149,22 @@ def _call_backward(node, grad, create_graph):
                     "(its backward gave an array, not a tensor that records the graph)"
                 )
     return input_grads
+
+
+def _run_tensor_hooks(node, grad):
+    """Each hook registered on the tensor this gradient is for (t.register_hook) sees it
+    first; a hook that returns a tensor replaces it."""
+    for hook in list(node.tensor_pre_hooks.values()):
+        as_tensor = grad if hasattr(grad, "_data") else tensor_module.Tensor(grad)
+        result = hook(as_tensor)
+        if result is None:
+            continue
+        if tuple(result.shape) != tuple(as_tensor.shape):
+            raise RuntimeError(
+                f"hook '{getattr(hook, '__name__', 'hook')}' has changed the size of value"
+            )
+        grad = result if hasattr(grad, "_data") else result._data
+    return grad
 
 
 def _store_retained_grad(tensor, grad):

@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from . import dtypes, grad_mode, numpy_protocol, views
+from . import anomaly_mode, dtypes, grad_mode, numpy_protocol, views
 from . import tensor as tensor_module
 
 FREED_GRAPH_MESSAGE = (
@@ -26,6 +26,13 @@ FREED_GRAPH_MESSAGE = (
     "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
     "backward through the graph a second time or if you need to access saved tensors after "
     "calling backward."
+)
+
+INFERENCE_SAVED_MESSAGE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
 )
 
 
@@ -37,6 +44,15 @@ class Node:
     def __init__(self):
         # One (node, output index) pair per input; (None, 0) for inputs that need no gradient.
         self.next_functions = ()
+        # Tensor hooks (t.register_hook): called with the gradient arriving here, in order.
+        self.tensor_pre_hooks = {}
+
+    def __init_subclass__(cls, **kwargs):
+        # type(node).__name__ is PyTorch's node name ("MulBackward0"), as code that reads
+        # graphs (torchviz, ...) expects; the class keeps its readable name in the source
+        # (and in __qualname__).
+        super().__init_subclass__(**kwargs)
+        cls.__name__ = cls.name_in_pytorch
 
     def name(self):
         return self.name_in_pytorch
@@ -135,7 +151,8 @@ class Function(Node):
         sources = tuple(t if t._promoted_from is None else t._promoted_from for t in inputs)
         fn.needs_input_grad = needs_input_grad(sources)  # forward may save only what's needed
         arrays = tuple(t._data for t in inputs)
-        result = fn.forward(*arrays, **options)
+        with np.errstate(all="ignore"):  # 1/0 is inf and 0/0 nan, without a word, as in PyTorch
+            result = fn.forward(*arrays, **options)
         out = tensor_module.Tensor(result)
         if cls.is_view:
             views.make_view(out, of=inputs[0], step=(cls, options))
@@ -155,6 +172,8 @@ class Function(Node):
             return False
         self.next_functions = tuple((t._node_for_backward(), 0) for t in sources)
         self.needs_input_grad = needs_input_grad(sources)
+        if anomaly_mode.is_anomaly_enabled():
+            self.forward_trace = anomaly_mode.forward_trace()
         self.input_shapes = tuple(t._data.shape for t in sources)
         self.input_dtypes = tuple(t._data.dtype for t in sources)
         self._saved_versions = tuple(
@@ -180,6 +199,8 @@ def _watch(saved, sources, arrays, result, out):
         return SavedVersion(out, is_output=True)
     for source, array in zip(sources, arrays):
         if saved is array and not source._is_number:
+            if source._is_inference:
+                raise RuntimeError(INFERENCE_SAVED_MESSAGE)
             return SavedVersion(source, is_output=False)
     return None
 
@@ -270,6 +291,11 @@ class AccumulateGrad(Node):
         return "torch::autograd::AccumulateGrad"
 
     def accumulate(self, grad):
+        self._add_to_grad(grad)
+        for hook in list(self.variable._post_accumulate_grad_hooks.values()):
+            hook(self.variable)
+
+    def _add_to_grad(self, grad):
         leaf = self.variable
         if isinstance(grad, tensor_module.Tensor):  # create_graph=True: keep grad's graph
             leaf._grad = grad if leaf._grad is None else leaf._grad + grad

@@ -37,6 +37,12 @@ PARTIAL_OVERLAP_MESSAGE = (
 
 def check_writable(target, others=()):
     """Refuse, as PyTorch does, writes that autograd (or the result) could not get right."""
+    if target._is_inference and not grad_mode.is_inference_mode_enabled():
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
+            "make a clone to get a normal tensor before doing inplace update.See "
+            "https://github.com/pytorch/rfcs/pull/17 for more details."
+        )
     if grad_mode.is_grad_enabled():
         if target._base is None and target.is_leaf and target.requires_grad:
             raise RuntimeError(
@@ -82,7 +88,8 @@ def apply_inplace(cls, target, *others, compute_dtype=None, **options):
     memory = target._data
     first = memory if compute_dtype is None else memory.astype(compute_dtype)
     arrays = (first, *(o._data for o in others))
-    result = fn.forward(*arrays, **options)
+    with np.errstate(all="ignore"):  # inf and nan without a word, as in PyTorch
+        result = fn.forward(*arrays, **options)
     if any(s is memory for s in fn._saved):
         # What forward saved of target's own values is about to be overwritten: keep a
         # copy, which stands for target as it was before the write (old_self below).

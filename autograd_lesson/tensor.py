@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from . import dtypes, inplace, numpy_protocol, printing
+from . import dtypes, grad_mode, hooks, inplace, numpy_protocol, printing
 from .broadcasting import check_broadcastable
 from .device import device, parse_to_arguments, refuse_cuda, require_cpu
 from .dims import normalize_dims, wrap_dim
@@ -86,6 +86,9 @@ class Tensor:
         self._view_steps = ()
         self._version_counter = VersionCounter()
         self._view_version = 0
+        self._post_accumulate_grad_hooks = {}
+        # Made inside `torch.inference_mode()`: autograd may never record it.
+        self._is_inference = grad_mode.is_inference_mode_enabled()
         self._accumulate_node = None  # made on first use, then reused, as in PyTorch
         self._promoted_from = None  # see _cast_for_op
         self._requires_grad = False
@@ -123,6 +126,11 @@ class Tensor:
             )
         if flag and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if flag and self._is_inference and not grad_mode.is_inference_mode_enabled():
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed."
+            )
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -163,6 +171,29 @@ class Tensor:
                 "the same size"
             )
         self._grad = value
+
+    def register_hook(self, hook):
+        """Call hook(grad) when this tensor's gradient has been computed, before it is used
+        (before it is added into `.grad`, for a leaf); a tensor it returns replaces grad."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        return hooks.add_hook(self._node_for_backward().tensor_pre_hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call hook(tensor) after backward has added into this leaf's `.grad`."""
+        if not self.is_leaf:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        if not self.requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient"
+            )
+        return hooks.add_hook(self._post_accumulate_grad_hooks, hook)
+
+    def is_inference(self):
+        """True for a tensor made inside `torch.inference_mode()`."""
+        return self._is_inference
 
     @property
     def retains_grad(self):
@@ -328,9 +359,12 @@ class Tensor:
         )
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        """f"{loss}" and f"{loss:.3f}": a 0-d tensor formats as its number, as in PyTorch."""
+        if self._data.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     # ------------------------------------------------------------------ conversions
     def to(self, *args, **kwargs):
@@ -523,6 +557,17 @@ class Tensor:
     def outer(self, other):
         return mat.outer(self, other)
 
+    def narrow(self, dim, start, length):
+        """The elements start .. start+length-1 along dim, as a view (a Slice node)."""
+        dim = wrap_dim(dim, self.ndim)
+        size = self.shape[dim]
+        start = start + size if start < 0 else start
+        if not 0 <= start <= size or length < 0 or start + length > size:
+            raise RuntimeError(
+                f"start ({start}) + length ({length}) exceeds dimension size ({size})."
+            )
+        return sh.Slice.apply(self, dim=dim, index=slice(start, start + length))
+
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """The elements a[i, i + offset], as a view (writing into it writes into a)."""
         dim1, dim2 = wrap_dim(dim1, self.ndim), wrap_dim(dim2, self.ndim)
@@ -603,6 +648,13 @@ class Tensor:
         return bool(self._data)
 
     def __float__(self):
+        if self.requires_grad:
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                "behavior.\nConsider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
         return float(self.item())
 
     def __int__(self):
@@ -703,7 +755,8 @@ class Tensor:
         if dtype is None and not self.dtype.is_floating_point:
             dtype = dtypes.int64  # PyTorch sums integers and bools as int64
         numpy_dtype = None if dtype is None else dtype.numpy_dtype
-        return red.Sum.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
+        op = red.Sum if dim is None else red.SumDim
+        return op.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
 
     def mean(self, dim=None, keepdim=False):
         if not self.dtype.is_floating_point:
@@ -711,7 +764,8 @@ class Tensor:
                 "mean(): could not infer output dtype. Input dtype must be either a floating "
                 f"point or complex dtype. Got: {self.dtype.short_name}"
             )
-        return red.Mean.apply(self, dim=dim, keepdim=keepdim)
+        op = red.Mean if dim is None else red.MeanDim
+        return op.apply(self, dim=dim, keepdim=keepdim)
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
         """Σ (x - mean)² / (n - correction); correction 1 (unbiased, the default) or 0."""
@@ -744,7 +798,8 @@ class Tensor:
         if dim is not None:
             dim = wrap_dim(dim, self.ndim)
         numpy_dtype = None if dtype is None else dtype.numpy_dtype
-        return red.Prod.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
+        op = red.Prod if dim is None else red.ProdDim
+        return op.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
 
     def max(self, dim=None, keepdim=False):
         if isinstance(dim, Tensor):
@@ -859,7 +914,7 @@ class Tensor:
     def squeeze(self, dim=None):
         if dim is not None:
             dim = wrap_dim(dim, self.ndim)
-        return sh.Squeeze.apply(self, dim=dim)
+        return (sh.Squeeze if dim is None else sh.SqueezeDim).apply(self, dim=dim)
 
     def expand(self, *shape):
         shape = _shape_arg(shape)

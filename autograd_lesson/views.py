@@ -33,6 +33,7 @@ def make_view(out, of, step):
     out._view_steps = of._view_steps + (step,)
     out._version_counter = of._version_counter
     out._view_version = out._version_counter.value
+    out._is_inference = of._is_inference
 
 
 def replay(steps, array):

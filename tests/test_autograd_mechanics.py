@@ -31,6 +31,7 @@ def test_golden_file_matches_the_recorder():
     for table in ("inplace", "double", "errors"):
         names = [c["name"] for c in getattr(recorder, table.upper())]
         assert [c["name"] for c in GOLDEN[table]] == names
+    assert [s["name"] for s in GOLDEN["scripts"]] == [name for name, _ in recorder.SCRIPTS]
 
 
 @pytest.mark.parametrize("case", GOLDEN["inplace"], ids=lambda c: c["name"])
@@ -62,6 +63,12 @@ def test_golden_error(error):
     assert recorder.engine.run_error(autograd_lesson, error) == error["torch"]
 
 
+@pytest.mark.parametrize("script", GOLDEN["scripts"], ids=lambda s: s["name"])
+def test_golden_script(script):
+    """Hooks, modes, formatting, node type names, views: what a short program prints."""
+    assert recorder.run_script(autograd_lesson, script["code"]) == script["torch"]
+
+
 # ---------------------------------------------------------------------- live PyTorch
 
 
@@ -90,6 +97,11 @@ def test_live_double_backward(torch, case):
     assert_same_double(
         recorder.run_double(autograd_lesson, case, arrays), recorder.run_double(torch, case, arrays)
     )
+
+
+@pytest.mark.parametrize("name, code", recorder.SCRIPTS, ids=[n for n, _ in recorder.SCRIPTS])
+def test_live_script(torch, name, code):
+    assert recorder.run_script(autograd_lesson, code) == recorder.run_script(torch, code)
 
 
 @pytest.mark.parametrize("error", recorder.ERRORS, ids=lambda e: e["name"])

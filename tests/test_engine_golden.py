@@ -52,7 +52,6 @@ def test_every_backward_node_of_the_engine_has_a_golden_case():
         for obj in vars(module).values():
             if isinstance(obj, type) and obj.__module__ == module.__name__:
                 names.add(getattr(obj, "name_in_pytorch", None))
-                names.add(getattr(obj, "name_with_dim", None))
     # Nodes whose name changes with the arguments (sum over dims, mean over dims).
     names |= {"SumBackward1", "MeanBackward1"}
     # Addmm is nn.Linear's kernel; its golden cases live with the nn tests.

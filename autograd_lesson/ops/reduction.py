@@ -23,8 +23,6 @@ class Sum(Function):
     name_in_pytorch = "SumBackward0"
 
     def forward(self, a, dim=None, keepdim=False, numpy_dtype=None):
-        if dim is not None:
-            self.name_in_pytorch = "SumBackward1"  # PyTorch's node for sum over given dims
         self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
         self.keepdim = keepdim
         self.input_shape = a.shape
@@ -35,14 +33,19 @@ class Sum(Function):
         return expand_back(grad, self.input_shape, self.dims, self.keepdim)
 
 
+
+class SumDim(Sum):
+    """out = Σ aᵢ over the given dims (x.sum(dim))    ∂out/∂aᵢ = 1"""
+
+    name_in_pytorch = "SumBackward1"  # PyTorch's node for a sum over given dims
+
+
 class Mean(Function):
     """out = (1/n) Σᵢ aᵢ    ∂out/∂aᵢ = 1/n"""
 
     name_in_pytorch = "MeanBackward0"
 
     def forward(self, a, dim=None, keepdim=False):
-        if dim is not None:
-            self.name_in_pytorch = "MeanBackward1"
         self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
         self.keepdim = keepdim
         self.input_shape = a.shape
@@ -51,6 +54,13 @@ class Mean(Function):
 
     def backward(self, grad):
         return expand_back(grad / self.count, self.input_shape, self.dims, self.keepdim)
+
+
+
+class MeanDim(Mean):
+    """out = (1/n) Σ aᵢ over the given dims (x.mean(dim))    ∂out/∂aᵢ = 1/n"""
+
+    name_in_pytorch = "MeanBackward1"
 
 
 class MaxAll(Function):
@@ -191,8 +201,6 @@ class Prod(Function):
     name_in_pytorch = "ProdBackward0"
 
     def forward(self, a, dim=None, keepdim=False, numpy_dtype=None):
-        if dim is not None:
-            self.name_in_pytorch = "ProdBackward1"  # PyTorch's node for prod along a dim
         # Along a dim, or over everything seen as one long row.
         self.axis = None if dim is None or a.ndim == 0 else dim
         self.keepdim = keepdim
@@ -205,6 +213,12 @@ class Prod(Function):
             return grad * products_of_the_others(a.reshape(-1), axis=0).reshape(a.shape)
         grad = expand_back(grad, a.shape, (self.axis,), self.keepdim)
         return grad * products_of_the_others(a, self.axis)
+
+
+class ProdDim(Prod):
+    """out = Πᵢ aᵢ along one dim (x.prod(dim))    ∂out/∂aᵢ = Πⱼ≠ᵢ aⱼ along that dim"""
+
+    name_in_pytorch = "ProdBackward1"
 
 
 def products_of_the_others(a, axis):

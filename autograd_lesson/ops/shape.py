@@ -108,11 +108,8 @@ class Squeeze(Function):
 
     name_in_pytorch = "SqueezeBackward0"
     is_view = True
-    name_with_dim = "SqueezeBackward1"  # PyTorch's node when a dim is given
 
     def forward(self, a, dim=None):
-        if dim is not None:
-            self.name_in_pytorch = self.name_with_dim
         self.input_shape = a.shape
         if dim is None:
             return np.squeeze(a)
@@ -123,10 +120,17 @@ class Squeeze(Function):
         return grad.reshape(self.input_shape)
 
 
-class SqueezeInplace(Squeeze):
+class SqueezeDim(Squeeze):
+    """out = a without dim `dim` if its size is 1 (x.squeeze(dim))    ∂loss/∂a = grad reshaped"""
+
+    name_in_pytorch = "SqueezeBackward1"  # PyTorch's node when a dim is given
+
+
+class SqueezeInplace(SqueezeDim):
     """The in-place squeeze_ that `vector @ matrix` ends with    ∂loss/∂a as Squeeze"""
 
-    name_in_pytorch = name_with_dim = "SqueezeBackward4"
+    name_in_pytorch = "SqueezeBackward4"
+    is_view = False  # squeezed in place: the same tensor, not a view of another one
 
 
 class Expand(Function):

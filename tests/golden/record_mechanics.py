@@ -230,7 +230,124 @@ ERRORS = [
     error("data_setter_list", "x = torch.zeros(2)\nx.data = [1., 2.]"),
     error("requires_grad_not_bool", "x = torch.zeros(2)\nx.requires_grad = 'yes'"),
     error("fill_non_0d", "torch.zeros(2).fill_(torch.ones(2))"),
+    error("hook_without_grad", "torch.ones(2).register_hook(lambda g: g)"),
+    error("post_hook_on_non_leaf", W + "(w * 2).register_post_accumulate_grad_hook(print)"),
+    error(
+        "hook_changes_size", W + "y = w * 2\ny.register_hook(lambda g: g.sum())\ny.sum().backward()"
+    ),
+    error(
+        "inference_tensor_saved",
+        W + "with torch.inference_mode():\n    t = torch.ones(2)\n(t * w).sum().backward()",
+    ),
+    error(
+        "inference_tensor_inplace", "with torch.inference_mode():\n    t = torch.ones(2)\nt.add_(1)"
+    ),
+    error(
+        "inference_tensor_requires_grad",
+        "with torch.inference_mode():\n    t = torch.ones(2)\nt.requires_grad_()",
+    ),
+    error(
+        "anomaly_nan",
+        "a = torch.tensor([0., 1.], requires_grad=True)\n"
+        "with torch.autograd.set_detect_anomaly(True):\n    (a.sqrt() / a).sum().backward()",
+    ),
+    error("format_spec_on_a_vector", "f'{torch.ones(2):.3f}'"),
+    error(
+        "double_backward_after_free",
+        W + "y = (w ** 3).sum()\n"
+        "(g,) = torch.autograd.grad(y, w, create_graph=True)\ng.sum().backward()\n"
+        "g.sum().backward()",
+    ),
 ]
+
+# ---------------------------------------------------------------------- behaviour
+# Short programs; `out(v)` records repr(v) (memory addresses removed, as this engine
+# prints no address; a node as <MulBackward0>).
+SCRIPTS = [
+    (
+        "hooks_scale_and_remove",
+        W + "y = w * 2\nh = y.register_hook(lambda g: g * 10)\nout(h)\n"
+        "y.sum().backward()\nout(w.grad)\nh.remove()\nw.grad = None\n(w * 2).sum().backward()\n"
+        "out(w.grad)",
+    ),
+    (
+        "leaf_hook_runs_before_accumulation",
+        W + "seen = []\n"
+        "w.register_hook(lambda g: seen.append(('hook', g.clone(), w.grad)))\n"
+        "w.register_post_accumulate_grad_hook(lambda p: seen.append(('post', p.grad.clone())))\n"
+        "(w * 3).sum().backward()\nout(seen)",
+    ),
+    (
+        "hook_replaces_leaf_gradient",
+        W + "w.register_hook(lambda g: g.clamp(max=1.5))\n(w * w).sum().backward()\nout(w.grad)",
+    ),
+    (
+        "retain_grad_sees_hooked_gradient",
+        W + "y = w * 2\ny.retain_grad()\n"
+        "y.register_hook(lambda g: g * 3)\ny.sum().backward()\nout(y.grad)\nout(w.grad)",
+    ),
+    (
+        "hooks_in_autograd_grad",
+        W + "y = w * 2\ny.register_hook(lambda g: g + 1)\nout(torch.autograd.grad(y.sum(), w))",
+    ),
+    (
+        "format_0d",
+        "x = torch.tensor(0.123456, requires_grad=True)\n"
+        "out(f'{x}')\nout(f'{x:.3f}')\nout('%s' % x)\nout(f'{x.detach():>10}')\n"
+        "out(f'{torch.ones(2)}')\nout(format(torch.tensor(3), '04d'))",
+    ),
+    (
+        "node_type_names",
+        W + "y = (w * 2).sum(0).exp()\n"
+        "out([type(n).__name__ for n in (y.grad_fn, y.grad_fn.next_functions[0][0], "
+        "w.view(2, 1).squeeze(1).grad_fn)])",
+    ),
+    (
+        "inference_mode",
+        W + "with torch.inference_mode():\n    t = torch.ones(2) * 2\n"
+        "    out(torch.is_inference_mode_enabled())\n    out(torch.is_grad_enabled())\n"
+        "    q = w * 2\nout((t.is_inference(), t.requires_grad, q.requires_grad, q.grad_fn))\n"
+        "out((t + w).grad_fn)\nout(t.clone().is_inference())\n"
+        "with torch.inference_mode(False):\n    out(torch.is_inference_mode_enabled())",
+    ),
+    (
+        "anomaly_flags",
+        "out(torch.is_anomaly_enabled())\n"
+        "with torch.autograd.set_detect_anomaly(True, check_nan=False):\n"
+        "    out((torch.is_anomaly_enabled(), torch.is_anomaly_check_nan_enabled()))\n"
+        "out(torch.is_anomaly_enabled())",
+    ),
+    (
+        "views_and_versions",
+        "x = torch.zeros(3, 4)\nv = x[1]\nv.add_(1)\n"
+        "out((x._version, v._version, v._base is x, x.t().is_contiguous(), x.is_contiguous()))\n"
+        "out(x[0, 1].data_ptr() - x.data_ptr())\nout(x.narrow(1, 1, 2)._base is x)\n"
+        "out((x.detach()._base, x.detach()._is_view(), v._is_view()))",
+    ),
+]
+
+
+def run_script(torch, code):
+    """What `out(...)` recorded, in order (or the exception the program raised)."""
+    import re
+    import warnings
+
+    seen = []
+
+    def out(value):
+        # Nodes print as <MulBackward0> here (the design's address-free form); other
+        # objects keep PyTorch's text without the address.
+        text = re.sub(r"<(\w+) object at 0x[0-9a-f]+>", r"<\1>", repr(value))
+        seen.append(re.sub(r" at 0x[0-9a-f]+", "", text))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            exec(code, {"torch": torch, "np": np, "out": out})
+        except Exception as e:  # noqa: BLE001 - recording whatever is raised is the point
+            seen.append(f"{type(e).__name__}: {e}")
+    return seen
+
 
 # ---------------------------------------------------------------------- recording
 
@@ -295,6 +412,7 @@ def main():
         recorded = run_double(torch, c, arrays)
         double.append({**c, "inputs": flags, "arrays": stored(arrays), "torch": recorded})
     errors = [{**e, "torch": engine.run_error(torch, e)} for e in ERRORS]
+    scripts = [{"name": n, "code": code, "torch": run_script(torch, code)} for n, code in SCRIPTS]
     for e in errors:
         assert e["torch"]["type"] is not None, f"{e['name']} did not fail in torch"
     lines = ['{"torch_version": ' + json.dumps(torch.__version__) + ",", ' "inplace": [']
@@ -305,6 +423,9 @@ def main():
     lines.append(" ],")
     lines.append(' "errors": [')
     lines.append(",\n".join("  " + json.dumps(e) for e in errors))
+    lines.append(" ],")
+    lines.append(' "scripts": [')
+    lines.append(",\n".join("  " + json.dumps(s) for s in scripts))
     lines.append(" ]}")
     GOLDEN_FILE.write_text("\n".join(lines) + "\n")
     print(f"wrote {len(inplace)} in-place, {len(double)} double-backward, {len(errors)} errors")
