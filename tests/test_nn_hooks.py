@@ -9,15 +9,13 @@ hooks, handles.
 - the graph nodes, handles and errors that the logs do not show.
 """
 
-import gc
-
 import numpy as np
 import pytest
 from golden_support import load_golden, load_recorder
 
 import autograd_lesson as torch
 from autograd_lesson import nn
-from autograd_lesson.nn.hooks import RemovableHandle
+from autograd_lesson.hooks import RemovableHandle
 
 recorder = load_recorder("record_nn_scenarios")
 GOLDEN = load_golden("nn_scenarios.json")["scenarios"]
@@ -171,26 +169,20 @@ def test_an_in_place_relu_after_a_hooked_layer_gives_the_out_of_place_gradients(
 # ---------------------------------------------------------------------- handles
 
 
-def test_handles_hold_no_module_alive():
-    layer = nn.Linear(1, 1)
-    handle = layer.register_forward_hook(lambda m, a, o: None)
-    del layer
-    gc.collect()
-    assert handle.hooks_dict_ref() is None
-    handle.remove()  # nothing left to remove: no error
-
-
 def test_handle_ids_are_unique_across_modules_and_kinds():
+    """One RemovableHandle class and one id counter for module and tensor hooks, as torch."""
     a, b = nn.Linear(1, 1), nn.Linear(1, 1)
     handles = [
         a.register_forward_hook(print),
         b.register_forward_hook(print),
         a.register_full_backward_hook(print),
         torch.nn.modules.module.register_module_forward_pre_hook(print),
+        torch.ones(1, requires_grad=True).register_hook(print),
     ]
-    handles[-1].remove()
-    assert len({h.id for h in handles}) == 4
+    handles[3].remove()
+    assert len({h.id for h in handles}) == 5
     assert all(isinstance(h, RemovableHandle) for h in handles)
+    assert repr(handles[0]) == "<torch.utils.hooks.RemovableHandle object>"
 
 
 def test_viz_trace_removes_its_hooks_and_keeps_the_learners():

@@ -1,4 +1,4 @@
-"""Module hooks: the handle that removes a hook, and how full backward hooks see gradients.
+"""Module hooks: how full backward hooks see gradients (handles: autograd_lesson/hooks.py).
 
 A forward hook is simple: Module.__call__ calls it around forward(). A *backward* hook must
 run in the middle of backward(), when the gradients of the module's outputs and inputs are
@@ -22,44 +22,12 @@ give hooks other gradients than PyTorch would:
 """
 
 import warnings
-import weakref
 
 import numpy as np
 
 from .. import grad_mode
 from ..function import Function
 from ..tensor import Tensor
-
-
-class RemovableHandle:
-    """What every register_*_hook returns: `handle.remove()` unregisters the hook.
-
-    `with module.register_forward_hook(hook):` removes it at the end of the block. The
-    handle holds only weak references to the hook dictionaries, so it keeps no module alive.
-    """
-
-    next_id = 0  # every hook of every module gets its own id: removing one is exact
-
-    def __init__(self, hooks_dict, *, extra_dict=None):
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = RemovableHandle.next_id
-        RemovableHandle.next_id += 1
-        # Dictionaries of per-hook flags (with_kwargs, always_call) cleaned up with the hook.
-        if isinstance(extra_dict, dict):
-            extra_dict = [extra_dict]
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in extra_dict or ())
-
-    def remove(self):
-        for ref in (self.hooks_dict_ref, *self.extra_dict_ref):
-            hooks = ref()
-            if hooks is not None:
-                hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc_value, traceback):
-        self.remove()
 
 
 class BackwardHookFunction(Function):

@@ -20,8 +20,9 @@ import numpy as np
 
 from ..device import parse_to_arguments, require_cpu
 from ..grad_mode import no_grad
+from ..hooks import RemovableHandle
 from ..tensor import Size, Tensor
-from .hooks import BackwardHook, RemovableHandle
+from .hooks import BackwardHook
 from .parameter import Parameter
 
 
