@@ -62,7 +62,7 @@ def test_hook_nodes_in_the_graph():
     out = layer(x)
     node = out.grad_fn
     assert repr(node) == "<torch.autograd.function.BackwardHookFunctionBackward object>"
-    assert node.name() == "BackwardHookFunctionBackward"
+    assert node.name() == type(node).__name__ == "BackwardHookFunctionBackward"
     (addmm, _), = node.next_functions
     assert addmm.name() == "AddmmBackward0"
     input_node = addmm.next_functions[1][0]
