@@ -130,6 +130,9 @@ class CopySlices(Function):
 
     name_in_pytorch = "CopySlices"
 
+    def name(self):
+        return "torch::autograd::CopySlices"  # PyTorch's name() (its repr: <CopySlices>)
+
     @classmethod
     def around(cls, fn, view, base, old_base_node):
         node = cls()
