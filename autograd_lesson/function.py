@@ -235,9 +235,13 @@ class SavedVersion:
 
 
 def _short_name(node):
-    """PyTorch names a node in this message without its "Backward0" ending: "Exp", "Add"."""
-    name = node.name()
-    return re.sub(r"Backward\d*$", "", name)
+    """The forward op's name, as PyTorch gives it in this message: the node's name without
+    its "Backward<N>" ending, N kept unless it is 0 ("Exp", "Clamp1", "CopySlices")."""
+    match = re.fullmatch(r"(.*)Backward(\d*)", node.name())
+    if match is None:
+        return node.name()
+    stem, number = match.groups()
+    return stem if number in ("", "0") else stem + number
 
 
 def once_differentiable_results(node, grad, input_grads):

@@ -355,7 +355,7 @@ class Tensor:
             self._data,
             dtype_name=repr(self.dtype),
             requires_grad=self.requires_grad,
-            grad_fn_name=None if self.grad_fn is None else self.grad_fn.name(),
+            grad_fn_name=None if self.grad_fn is None else self.grad_fn.name_in_pytorch,
         )
 
     def __format__(self, spec):
