@@ -48,7 +48,13 @@ def topological_order(roots):
 
 
 def run_backward(
-    roots, root_grads, retain_graph=False, capture=None, accumulate=True, create_graph=False
+    roots,
+    root_grads,
+    retain_graph=False,
+    capture=None,
+    accumulate=True,
+    create_graph=False,
+    root_outputs=None,
 ):
     """Propagate `root_grads` from the `roots` nodes down to the leaves.
 
@@ -56,12 +62,15 @@ def run_backward(
     accumulate:   add gradients into leaves' `.grad` (False for autograd.grad).
     create_graph: run every backward on tensors, recording it as a graph of its own
                   (numpy_protocol.py), so the gradients can be differentiated again.
-    Returns {node: gradient} for the captured nodes.
+    root_outputs: which output of each root node the root gradient is for (0 by default;
+                  a custom Function can have several outputs).
+    Returns {node: gradient} for the captured nodes (a list, one per output, for a node
+    with several outputs).
     """
     capture = set(capture or ())
     pending = {}  # node -> sum of the gradients that have arrived so far
-    for node, grad in zip(roots, root_grads):
-        _hand_over(pending, node, grad)
+    for node, grad, output in zip(roots, root_grads, root_outputs or [0] * len(roots)):
+        _hand_over(pending, node, grad, output)
     order = topological_order(list(pending))
     _check_not_freed(order)
 
@@ -76,7 +85,8 @@ def run_backward(
             grad = pending.pop(node, None)
             if grad is None:
                 continue  # no gradient flows through this node
-            grad = _run_tensor_hooks(node, grad)
+            if node.num_outputs == 1:
+                grad = _run_tensor_hooks(node, grad)
             if node in capture:
                 captured[node] = grad
             if isinstance(node, AccumulateGrad):
@@ -87,11 +97,11 @@ def run_backward(
             input_grads = _call_backward(node, grad, create_graph)
             if not retain_graph:
                 node.release_saved()
-            for (child, _), child_grad, shape, dtype in zip(
+            for (child, output), child_grad, shape, dtype in zip(
                 node.next_functions, input_grads, node.input_shapes, node.input_dtypes
             ):
                 if child is not None and child_grad is not None:
-                    _hand_over(pending, child, _fit(child_grad, shape, dtype))
+                    _hand_over(pending, child, _fit(child_grad, shape, dtype), output)
         # Leaves last, all together: an error above leaves every `.grad` as it was.
         if accumulate:
             for node, grad in leaf_grads:
@@ -106,9 +116,17 @@ def _check_not_freed(order):
         raise RuntimeError(FREED_GRAPH_MESSAGE)
 
 
-def _hand_over(pending, node, grad):
-    """Add `grad` to what `node` has received so far (a node used twice gets the sum)."""
-    pending[node] = pending[node] + grad if node in pending else grad
+def _hand_over(pending, node, grad, output=0):
+    """Add `grad` to what `node` has received so far (a node used twice gets the sum).
+
+    A node with several outputs (a custom Function returning two tensors) collects one
+    gradient per output: None for an output no gradient reached.
+    """
+    if node.num_outputs == 1:
+        pending[node] = pending[node] + grad if node in pending else grad
+        return
+    received = pending.setdefault(node, [None] * node.num_outputs)
+    received[output] = grad if received[output] is None else received[output] + grad
 
 
 def _fit(grad, shape, dtype):
@@ -127,12 +145,16 @@ def _call_backward(node, grad, create_graph):
     raises an error instead of silently giving zero.
     """
     try:
+        several = node.num_outputs > 1  # then `grad` is a list, one per output
         if create_graph and not node.supports_double_backward:
             with set_grad_enabled(False), backward_on_tensors(False):
-                input_grads = node.backward(grad._data)
+                if several:
+                    input_grads = node.backward(*(None if g is None else g._data for g in grad))
+                else:
+                    input_grads = node.backward(grad._data)
             input_grads = once_differentiable_results(node, grad, input_grads)
         else:
-            input_grads = node.backward(grad)
+            input_grads = node.backward(*grad) if several else node.backward(grad)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
         if anomaly_mode.is_anomaly_enabled() and anomaly_mode.is_anomaly_check_nan_enabled():

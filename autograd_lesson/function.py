@@ -40,7 +40,7 @@ class Node:
     """What every node of the backward graph has: a name, and where its inputs came from."""
 
     name_in_pytorch = "Node"
-
+    num_outputs = 1  # a custom Function returning several tensors has more
     def __init__(self):
         # One (node, output index) pair per input; (None, 0) for inputs that need no gradient.
         self.next_functions = ()
@@ -170,7 +170,7 @@ class Function(Node):
         """
         if not any(needs_input_grad(sources)):
             return False
-        self.next_functions = tuple((t._node_for_backward(), 0) for t in sources)
+        self.next_functions = tuple((t._node_for_backward(), t._output_nr) for t in sources)
         self.needs_input_grad = needs_input_grad(sources)
         if anomaly_mode.is_anomaly_enabled():
             self.forward_trace = anomaly_mode.forward_trace()
@@ -251,6 +251,7 @@ def once_differentiable_results(node, grad, input_grads):
     """
     Tensor = tensor_module.Tensor
     input_grads = input_grads if isinstance(input_grads, tuple) else (input_grads,)
+    arrived = [g for g in (grad if isinstance(grad, list) else [grad]) if g is not None]
     wrapped = []
     for g in input_grads:
         if g is None:
@@ -258,7 +259,9 @@ def once_differentiable_results(node, grad, input_grads):
             continue
         result = Tensor(np.asarray(g))
         barrier = NotDifferentiableTwice(node)
-        barrier.next_functions = ((grad._node_for_backward(), 0),) + node.next_functions
+        barrier.next_functions = (
+            tuple((t._node_for_backward(), t._output_nr) for t in arrived) + node.next_functions
+        )
         if any(child is not None for child, _ in barrier.next_functions):
             result._set_grad_fn(barrier)
         wrapped.append(result)

@@ -70,6 +70,7 @@ class Tensor:
     """An n-dimensional array that records, when it requires grad, how it was computed."""
 
     _is_number = False  # True for a Python number made a tensor for an operation
+    _output_nr = 0  # which output of its grad_fn this tensor is (custom Functions have several)
 
     # Tensors are hashable by identity (so they can be dict keys), even though == is element-wise.
     __hash__ = object.__hash__
@@ -177,7 +178,13 @@ class Tensor:
         (before it is added into `.grad`, for a leaf); a tensor it returns replaces grad."""
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        return hooks.add_hook(self._node_for_backward().tensor_pre_hooks, hook)
+        node = self._node_for_backward()
+        if node.num_outputs > 1:
+            raise NotImplementedError(
+                "autograd_lesson: register_hook on an output of a custom Function with several "
+                "outputs is not supported"
+            )
+        return hooks.add_hook(node.tensor_pre_hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call hook(tensor) after backward has added into this leaf's `.grad`."""
@@ -230,8 +237,11 @@ class Tensor:
         if retain_graph is None:
             retain_graph = create_graph  # as in PyTorch
         run_backward(
-            [self._node_for_backward()], [seed], retain_graph=retain_graph,
+            [self._node_for_backward()],
+            [seed],
+            retain_graph=retain_graph,
             create_graph=create_graph,
+            root_outputs=[self._output_nr],
         )
 
     def detach(self):
