@@ -6,8 +6,11 @@ flowing into it before it passes anything on; recursion would pass each part on 
 and do the work below it again each time. And a deep graph (a loop of 5,000 steps) would
 exceed Python's recursion limit. So, as PyTorch's engine does, we first list the nodes in
 topological order (every node after all the nodes that use its output), then visit each one
-exactly once with its gradient complete.
+exactly once with its gradient complete. Of the nodes whose gradient is complete, the one
+created last goes first (`execution_order`), as in PyTorch.
 """
+
+import heapq
 
 import numpy as np
 
@@ -71,8 +74,8 @@ def run_backward(
     pending = {}  # node -> sum of the gradients that have arrived so far
     for node, grad, output in zip(roots, root_grads, root_outputs or [0] * len(roots)):
         _hand_over(pending, node, grad, output)
-    order = topological_order(list(pending))
-    _check_not_freed(order)
+    graph = topological_order(list(pending))
+    _check_not_freed(graph)
 
     captured, leaf_grads = {}, []
     # (np.errstate: inf and nan arise without a word, as in PyTorch)
@@ -81,7 +84,7 @@ def run_backward(
         backward_on_tensors(create_graph),
         np.errstate(all="ignore"),
     ):
-        for node in order:
+        for node in execution_order(list(pending), graph):
             grad = pending.pop(node, None)
             if grad is None:
                 continue  # no gradient flows through this node
@@ -107,6 +110,30 @@ def run_backward(
             for node, grad in leaf_grads:
                 node.accumulate(grad)
     return captured
+
+
+def execution_order(roots, graph):
+    """The nodes of `graph` in the order backward visits them, as PyTorch's engine does: a
+    node is ready once every node that feeds it a gradient has run; of the ready nodes, the
+    one created last runs first."""
+    waiting_for = {node: 0 for node in graph}  # how many inputs' gradients are still to come
+    for node in graph:
+        for child, _ in node.next_functions:
+            if child is not None:
+                waiting_for[child] += 1
+    ready = [(-node.sequence_nr, i, node) for i, node in enumerate(roots) if not waiting_for[node]]
+    heapq.heapify(ready)
+    tiebreak = len(ready)
+    while ready:
+        node = heapq.heappop(ready)[2]
+        yield node
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            waiting_for[child] -= 1
+            if waiting_for[child] == 0:
+                heapq.heappush(ready, (-child.sequence_nr, tiebreak, child))
+                tiebreak += 1
 
 
 def _check_not_freed(order):

@@ -13,6 +13,7 @@ Function object itself the output's `grad_fn`: a node of the graph that remember
 its inputs came from in `next_functions`, exactly as PyTorch's nodes do.
 """
 
+import itertools
 import re
 
 import numpy as np
@@ -41,11 +42,16 @@ class Node:
 
     name_in_pytorch = "Node"
     num_outputs = 1  # a custom Function returning several tensors has more
+    _created = itertools.count()
+
     def __init__(self):
         # One (node, output index) pair per input; (None, 0) for inputs that need no gradient.
         self.next_functions = ()
         # Tensor hooks (t.register_hook): called with the gradient arriving here, in order.
         self.tensor_pre_hooks = {}
+        # Creation order. Of the nodes ready to run, backward runs the newest first, as
+        # PyTorch's engine does (it decides which of two errors, or hooks, comes first).
+        self.sequence_nr = next(Node._created)
 
     def __init_subclass__(cls, **kwargs):
         # type(node).__name__ is PyTorch's node name ("MulBackward0"), as code that reads
@@ -292,6 +298,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         super().__init__()
         self.variable = variable
+        self.sequence_nr = float("inf")  # as in PyTorch: a leaf's gradient is taken at once
 
     def name(self):
         # PyTorch's name() gives the C++ class name here (its repr still says AccumulateGrad).
