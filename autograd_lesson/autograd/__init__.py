@@ -1,7 +1,9 @@
-"""`torch.autograd`: gradients without touching `.grad`, and checking them numerically."""
+"""`torch.autograd`: gradients without touching `.grad`, checking them numerically, and
+custom Functions (`torch.autograd.Function`, in function.py)."""
 
-from . import functional
+from . import function, functional
+from .function import Function
 from .grad import grad
 from .gradcheck import GradcheckError, gradcheck
 
-__all__ = ["GradcheckError", "functional", "grad", "gradcheck"]
+__all__ = ["Function", "GradcheckError", "function", "functional", "grad", "gradcheck"]
