@@ -21,10 +21,11 @@ How this plugs into the engine:
   there when backward runs, and `y.grad_fn.k` shows it.
 * forward runs under `no_grad`: the operations inside it record nothing. Instead the whole
   call becomes one node, whose inputs are forward's tensor arguments (`next_functions`).
-* The engine calls `node.backward(grad)` like any other node's. The node calls your
+* The engine calls `node.backward(grad)` like any other node's, with a NumPy array (or,
+  recording the backward pass for create_graph=True, a Tensor). The node calls your
   backward with the gradient as a Tensor, checks what you return as PyTorch does (one
   gradient per argument of forward, None for non-tensor arguments, shapes that fit), and
-  hands the engine one gradient per tensor input.
+  hands the engine one gradient per tensor input, in the form it came in.
 """
 
 import functools
@@ -463,7 +464,7 @@ def _check_dirty(tensor, args):
 
 def _old_base_node(args, connected):
     """The node of the first argument's base, if it is a view: the graph a write into it
-    would rebase (see BackwardCFunction._attach)."""
+    would rebase (see BackwardCFunction._rebase)."""
     first = args[0] if args else None
     if not (connected and isinstance(first, Tensor) and first._base is not None):
         return None
