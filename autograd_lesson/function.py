@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from . import grad_mode, views
+from . import dtypes, grad_mode, numpy_protocol, views
 from . import tensor as tensor_module
 
 FREED_GRAPH_MESSAGE = (
@@ -54,6 +54,9 @@ class Function(Node):
     is_view = False
     # True for ops whose result is floating point even for integer inputs (exp, /, ...).
     makes_floats = False
+    # False for ops whose backward runs on arrays only (convolution, batch norm, pooling):
+    # their gradients cannot be differentiated again (create_graph=True says so).
+    supports_double_backward = True
 
     def __init__(self):
         super().__init__()
@@ -75,7 +78,32 @@ class Function(Node):
         for watch in self._saved_versions:
             if watch is not None:
                 watch.check(self)
+        if numpy_protocol.running_on_tensors():
+            return tuple(self._saved_as_tensor(s, w) for s, w in zip(self._saved, self._watches()))
         return self._saved
+
+    def _watches(self):
+        return self._saved_versions or (None,) * len(self._saved)
+
+    def _saved_as_tensor(self, saved, watch):
+        """What forward saved, as a tensor in the graph, for a backward run on tensors."""
+        Tensor = tensor_module.Tensor
+        if watch is not None and watch.is_output:  # the output: made by this very node
+            output = Tensor(np.asarray(saved))
+            output._set_grad_fn(self)
+            return output
+        if watch is not None:  # an input itself: the graph runs through it
+            source = watch.tensor
+            same_dtype = source._data.dtype == saved.dtype
+            return source if same_dtype else source.to(dtypes.from_numpy(saved.dtype))
+        if not isinstance(saved, np.ndarray | np.generic):
+            return saved  # not an array: a key, None
+        if saved.dtype.kind in "biu":
+            return Tensor(saved)  # a mask or indices: no gradient flows through them
+        raise RuntimeError(
+            f"double backward of {self.name()} is not supported by autograd_lesson: its backward "
+            "uses a value its forward computed for itself, which the graph does not record"
+        )
 
     @property
     def is_freed(self):
@@ -191,6 +219,43 @@ def _short_name(node):
     return re.sub(r"Backward\d*$", "", name)
 
 
+def once_differentiable_results(node, grad, input_grads):
+    """Gradients computed on arrays, as tensors whose own backward raises a clear error.
+
+    If neither the incoming gradient nor any input needs a graph, they are plain tensors.
+    """
+    Tensor = tensor_module.Tensor
+    input_grads = input_grads if isinstance(input_grads, tuple) else (input_grads,)
+    wrapped = []
+    for g in input_grads:
+        if g is None:
+            wrapped.append(None)
+            continue
+        result = Tensor(np.asarray(g))
+        barrier = NotDifferentiableTwice(node)
+        barrier.next_functions = ((grad._node_for_backward(), 0),) + node.next_functions
+        if any(child is not None for child, _ in barrier.next_functions):
+            result._set_grad_fn(barrier)
+        wrapped.append(result)
+    return tuple(wrapped)
+
+
+class NotDifferentiableTwice(Function):
+    """Stands where a gradient was computed by a backward that has no backward of its own."""
+
+    name_in_pytorch = "NotDifferentiableTwiceBackward"
+
+    def __init__(self, node=None):
+        super().__init__()
+        self.node_name = None if node is None else node.name()
+
+    def backward(self, grad):
+        raise RuntimeError(
+            f"double backward of {self.node_name} is not supported by autograd_lesson "
+            "(a gradient of its gradient was asked for, with create_graph=True)"
+        )
+
+
 class AccumulateGrad(Node):
     """The node that ends every path at a leaf: it adds the arriving gradient to `.grad`."""
 
@@ -206,6 +271,9 @@ class AccumulateGrad(Node):
 
     def accumulate(self, grad):
         leaf = self.variable
+        if isinstance(grad, tensor_module.Tensor):  # create_graph=True: keep grad's graph
+            leaf._grad = grad if leaf._grad is None else leaf._grad + grad
+            return
         if leaf.grad is None:
             leaf.grad = tensor_module.Tensor(np.array(grad, dtype=leaf._data.dtype, copy=True))
         else:

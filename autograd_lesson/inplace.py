@@ -54,7 +54,7 @@ def check_writable(target, others=()):
     for other in others:
         # x.add_(x) reads each element before writing it; x.add_(x.t()) would read some
         # elements after they were overwritten.
-        same = (other._data.__array_interface__ == array.__array_interface__)
+        same = other._data.__array_interface__ == array.__array_interface__
         if not same and np.shares_memory(other._data, array):
             raise RuntimeError(PARTIAL_OVERLAP_MESSAGE)
 
@@ -67,8 +67,10 @@ def apply_inplace(cls, target, *others, compute_dtype=None, **options):
     Every check is made before anything is written.
     """
     check_writable(target, others)
+    # An operand converted to target's dtype is recorded as the original (as Function.apply).
+    sources = tuple(o if o._promoted_from is None else o._promoted_from for o in others)
     record = grad_mode.is_grad_enabled() and (
-        target.requires_grad or any(o.requires_grad for o in others)
+        target.requires_grad or any(o.requires_grad for o in sources)
     )
     # Taken before the write: the nodes that made target (and its base) until now.
     old_node = target._node_for_backward() if record else None
@@ -76,13 +78,17 @@ def apply_inplace(cls, target, *others, compute_dtype=None, **options):
     old_base_node = base._node_for_backward() if record and base is not None else None
 
     fn = cls()
-    fn.needs_input_grad = needs_input_grad((target, *others))
+    fn.needs_input_grad = needs_input_grad((target, *sources))
     memory = target._data
     first = memory if compute_dtype is None else memory.astype(compute_dtype)
     arrays = (first, *(o._data for o in others))
     result = fn.forward(*arrays, **options)
-    # What forward saved of target's own values is about to be overwritten: keep a copy.
-    fn._saved = tuple(np.copy(s) if s is memory else s for s in fn._saved)
+    if any(s is memory for s in fn._saved):
+        # What forward saved of target's own values is about to be overwritten: keep a
+        # copy, which stands for target as it was before the write (old_self below).
+        before = np.copy(memory)
+        fn._saved = tuple(before if s is memory else s for s in fn._saved)
+        arrays = (before, *arrays[1:])
     np.copyto(memory, result, casting="unsafe")
     if result.dtype == memory.dtype:
         # A saved result is target's memory from now on (watched for later writes).
@@ -91,8 +97,8 @@ def apply_inplace(cls, target, *others, compute_dtype=None, **options):
     if not record:
         return target
 
-    old_self = _handle(first, old_node)
-    fn.connect((old_self, *others), arrays, memory, target)
+    old_self = _handle(arrays[0], old_node)
+    fn.connect((old_self, *sources), arrays, memory, target)
     fn.input_dtypes = (memory.dtype,) + fn.input_dtypes[1:]
     if base is None:
         target._set_grad_fn(fn)
@@ -130,25 +136,32 @@ class CopySlices(Function):
         return node
 
     def backward(self, grad):
-        # A fresh C-ordered copy of the gradient: the view steps replayed on it give a view
-        # into it (the base was laid out so that they gave views).
-        grad_base = np.array(grad, order="C", copy=True)
-        region, _ = replay(self.view_steps, grad_base)
-        if not np.shares_memory(region, grad_base):
-            raise RuntimeError("autograd_lesson: CopySlices could not find the view's elements")
-        fn_grads = self.fn.backward(region.copy())
+        if isinstance(grad, np.ndarray):
+            # A fresh C-ordered copy of the gradient: the view steps replayed on it give a
+            # view into it (the base was laid out so that they gave views).
+            grad_base = np.array(grad, order="C", copy=True)
+            region, _ = replay(self.view_steps, grad_base)
+            if not np.shares_memory(region, grad_base):
+                raise RuntimeError("autograd_lesson: CopySlices could not find the view's elements")
+            region_grad = region.copy()
+        else:  # create_graph=True: the same steps on tensors, each recorded
+            grad_base = grad.clone()
+            region = grad_base
+            for cls, options in self.view_steps:
+                region = cls.apply(region, **options)
+            region_grad = region.clone()
+        fn_grads = self.fn.backward(region_grad)
         if not isinstance(fn_grads, tuple):
             fn_grads = (fn_grads,)
         inside = fn_grads[0]
         region[...] = 0 if inside is None else unbroadcast(inside, region.shape)
         return (grad_base, *fn_grads[1:])
 
-    @property
-    def is_freed(self):
-        return self.fn.is_freed
-
     def release_saved(self):
+        # As in PyTorch, a CopySlices node cannot run twice without retain_graph, even when
+        # the op inside saved nothing.
         self.fn.release_saved()
+        self._freed = True
 
 
 class AsStrided(Function):

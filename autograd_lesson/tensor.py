@@ -14,8 +14,9 @@ import warnings
 
 import numpy as np
 
-from . import dtypes, inplace, printing
+from . import dtypes, inplace, numpy_protocol, printing
 from .broadcasting import check_broadcastable
+from .device import device, parse_to_arguments, refuse_cuda, require_cpu
 from .dims import normalize_dims, wrap_dim
 from .engine import run_backward
 from .function import AccumulateGrad
@@ -44,27 +45,6 @@ class Size(tuple):
 
     def __repr__(self):
         return f"torch.Size({list(self)})"
-
-
-class device:  # noqa: N801 - PyTorch's name
-    """Where a tensor lives. This engine computes on the CPU only."""
-
-    def __init__(self, type="cpu"):  # noqa: A002 - PyTorch's argument name
-        if str(type) != "cpu":
-            raise RuntimeError(f"autograd_lesson runs on the CPU only, not on {type!r}")
-        self.type = "cpu"
-
-    def __eq__(self, other):
-        return str(other) == "cpu"
-
-    def __hash__(self):
-        return hash("cpu")
-
-    def __str__(self):
-        return "cpu"
-
-    def __repr__(self):
-        return "device(type='cpu')"
 
 
 class return_types_max(tuple):  # noqa: N801
@@ -162,6 +142,20 @@ class Tensor:
 
     @grad.setter
     def grad(self, value):
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(
+                "assigned grad expected to be a Tensor or None but got grad of type "
+                f"{_type_name(value)}"
+            )
+        if value is not None and value.dtype is not self.dtype:
+            raise RuntimeError(
+                f"attempting to assign a gradient with dtype '{value.dtype.c_name}' to a tensor "
+                f"with grad_dtype '{self.dtype.short_name}'. The gradient must match the "
+                "tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's "
+                "grad_dtype attribute with a specific dtype, or None to allow any dtype. Set "
+                "grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may "
+                "break downstream systems that assume they match."
+            )
         if value is not None and tuple(value.shape) != tuple(self.shape):
             raise RuntimeError(
                 f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
@@ -198,10 +192,16 @@ class Tensor:
         For a non-scalar tensor, `gradient` is the vector v in the vector-Jacobian product
         vᵀ·J that backward computes; for a scalar it defaults to 1.
         """
-        if create_graph:
-            raise NotImplementedError("autograd_lesson does not build graphs of gradients")
         seed = gradient_seed(self, gradient)
-        run_backward([self._node_for_backward()], [seed], retain_graph=bool(retain_graph))
+        if create_graph:
+            # The backward pass is recorded too: the seed starts it as a tensor.
+            seed = gradient if isinstance(gradient, Tensor) else Tensor(seed)
+        if retain_graph is None:
+            retain_graph = create_graph  # as in PyTorch
+        run_backward(
+            [self._node_for_backward()], [seed], retain_graph=retain_graph,
+            create_graph=create_graph,
+        )
 
     def detach(self):
         """The same numbers (shared memory) as a new leaf that is cut off from the graph.
@@ -302,6 +302,22 @@ class Tensor:
         array = self.numpy()
         return array if dtype is None else array.astype(dtype)
 
+    # NumPy's dispatch protocols: see numpy_protocol.py. While the engine runs a backward on
+    # tensors (create_graph=True), np.exp(t), np.where(...) become the tensor operations.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if numpy_protocol.running_on_tensors():
+            return numpy_protocol.ufunc_on_tensors(ufunc, method, inputs, kwargs)
+        if method == "__call__" and not kwargs and ufunc in _OPERATORS and inputs[-1] is self:
+            # `array * tensor`: the tensor's operator, as PyTorch answers it
+            return _OPERATORS[ufunc](self, inputs[0])
+        arrays = tuple(x.numpy() if isinstance(x, Tensor) else x for x in inputs)
+        return getattr(ufunc, method)(*arrays, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if numpy_protocol.running_on_tensors():
+            return numpy_protocol.function_on_tensors(func, args, kwargs)
+        return func(*_arrays_of(args), **dict(zip(kwargs, _arrays_of(kwargs.values()))))
+
     # ------------------------------------------------------------------ printing
     def __repr__(self):
         return printing.format_tensor(
@@ -317,17 +333,17 @@ class Tensor:
         return format(repr(self), spec)
 
     # ------------------------------------------------------------------ conversions
-    def to(self, *args, dtype=None, **kwargs):
-        for arg in args:
-            if isinstance(arg, dtypes.dtype):
-                dtype = arg
-            elif isinstance(arg, Tensor):
-                dtype = arg.dtype
-            else:
-                device(arg)  # accepts "cpu", refuses anything else with a clear message
-        if dtype is None or dtype is self.dtype:
+    def to(self, *args, **kwargs):
+        """to(dtype), to(device, dtype), to(other_tensor): this tensor if nothing changes,
+        else a converted copy (`copy=True` always copies). Devices other than the CPU raise
+        PyTorch's error: this engine has no GPU."""
+        target, dtype, _non_blocking, copy = parse_to_arguments(args, kwargs)
+        if target is not None:
+            require_cpu(target)
+            copy = copy or target != self.device  # as PyTorch: "cpu:0" is not "cpu", so a copy
+        if (dtype is None or dtype is self.dtype) and not copy:
             return self
-        return sh.ToCopy.apply(self, numpy_dtype=dtype.numpy_dtype)
+        return sh.ToCopy.apply(self, numpy_dtype=(dtype or self.dtype).numpy_dtype)
 
     def type(self, dtype):
         return self.to(dtype)
@@ -353,8 +369,15 @@ class Tensor:
     def clone(self):
         return sh.Clone.apply(self)
 
-    def cpu(self):
+    def cpu(self, memory_format=None):
         return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        refuse_cuda(device)  # always raises, with PyTorch's words: no CUDA here
+
+    @property
+    def is_cuda(self):
+        return False
 
     # ------------------------------------------------------------------ arithmetic
     def _promoted(self, other):
@@ -500,6 +523,11 @@ class Tensor:
     def outer(self, other):
         return mat.outer(self, other)
 
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        """The elements a[i, i + offset], as a view (writing into it writes into a)."""
+        dim1, dim2 = wrap_dim(dim1, self.ndim), wrap_dim(dim2, self.ndim)
+        return sh.DiagonalView.apply(self, offset=offset, dim1=dim1, dim2=dim2)
+
     def diag(self, diagonal=0):
         """A vector becomes a matrix with it on the diagonal; a matrix gives its diagonal."""
         if self.ndim == 1:
@@ -535,6 +563,33 @@ class Tensor:
 
     def equal(self, other):
         return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def __and__(self, other):
+        return self._logical(other, np.logical_and, np.bitwise_and)
+
+    def __or__(self, other):
+        return self._logical(other, np.logical_or, np.bitwise_or)
+
+    def __xor__(self, other):
+        return self._logical(other, np.logical_xor, np.bitwise_xor)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def _logical(self, other, on_bools, on_integers):
+        a, b = self._binary(other)
+        if a.dtype.is_floating_point:
+            raise RuntimeError(
+                f'"{on_integers.__name__}_cpu" not implemented for \'{a.dtype.short_name}\''
+            )
+        compute = on_bools if a.dtype is dtypes.bool else on_integers
+        return Tensor(compute(a._data, b._data))
+
+    def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
+        return Tensor(np.logical_not(self._data) if self.dtype is dtypes.bool else ~self._data)
 
     def all(self):
         return Tensor(np.all(self._data))
@@ -641,7 +696,10 @@ class Tensor:
         return self if self.dtype.is_floating_point else self.to(dtypes.DEFAULT_FLOAT)
 
     # ------------------------------------------------------------------ reductions
-    def sum(self, dim=None, keepdim=False, dtype=None):
+    def sum(self, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
+        # NumPy's names `axis` and `keepdims` are accepted too, as PyTorch accepts them.
+        dim = axis if axis is not None else dim
+        keepdim = keepdims if keepdims is not None else keepdim
         if dtype is None and not self.dtype.is_floating_point:
             dtype = dtypes.int64  # PyTorch sums integers and bools as int64
         numpy_dtype = None if dtype is None else dtype.numpy_dtype
@@ -990,6 +1048,19 @@ class Tensor:
             return self._inplace(writes.IndexFillTensor, value, dim=dim, index=index._data)
         return self._inplace(writes.IndexFill, dim=dim, index=index._data, value=value)
 
+    def index_put_(self, indices, values, accumulate=False):
+        """self[indices] = values (or += with accumulate=True: repeated indices add up)."""
+        key = tuple(_numpy_key(k) for k in indices)
+        if not isinstance(values, Tensor):
+            values = _number_tensor(values, self)
+        if values.dtype is not self.dtype:
+            values = values._cast_for_op(self.dtype)
+        op = writes.IndexPutAccumulate if accumulate else writes.IndexPut
+        return inplace.apply_inplace(op, self, values, key=key)
+
+    def index_put(self, indices, values, accumulate=False):
+        return self.clone().index_put_(indices, values, accumulate)
+
     def index_fill(self, dim, index, value):
         return self.clone().index_fill_(dim, index, value)
 
@@ -1039,6 +1110,28 @@ class Tensor:
 
 
 # ---------------------------------------------------------------------- helpers
+
+# `array + tensor` and friends: NumPy asks the tensor (reflected operands).
+_OPERATORS = {
+    np.add: Tensor.__radd__,
+    np.subtract: Tensor.__rsub__,
+    np.multiply: Tensor.__rmul__,
+    np.true_divide: Tensor.__rtruediv__,
+    np.power: Tensor.__rpow__,
+    np.matmul: Tensor.__rmatmul__,
+}
+
+
+def _arrays_of(values):
+    """Tensors (also inside lists and tuples) as their arrays, for a NumPy function."""
+    out = []
+    for v in values:
+        if isinstance(v, Tensor):
+            v = v.numpy()
+        elif isinstance(v, list | tuple):
+            v = type(v)(_arrays_of(v))
+        out.append(v)
+    return out
 
 
 def gradient_seed(output, gradient, index=0):

@@ -4,6 +4,14 @@ custom Functions (`torch.autograd.Function`, in function.py)."""
 from . import function, functional
 from .function import Function
 from .grad import grad
-from .gradcheck import GradcheckError, gradcheck
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
-__all__ = ["Function", "GradcheckError", "function", "functional", "grad", "gradcheck"]
+__all__ = [
+    "Function",
+    "GradcheckError",
+    "function",
+    "functional",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+]

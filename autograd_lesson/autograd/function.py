@@ -198,10 +198,14 @@ class BackwardCFunction(FunctionCtx, graph.Function):
         A saved output comes back as a new tensor object (same memory, same node), as in
         PyTorch, which keeps no reference from a node to its own output.
         """
-        saved = graph.Function.saved_tensors.fget(self)
+        if self._freed:
+            raise RuntimeError(graph.FREED_GRAPH_MESSAGE)
+        for watch in self._saved_versions:
+            if watch is not None:
+                watch.check(self)  # PyTorch's "modified by an inplace operation" error
         return tuple(
             _unpacked_output(t, self) if is_output else t
-            for t, is_output in zip(saved, self.saved_is_output)
+            for t, is_output in zip(self._saved, self.saved_is_output)
         )
 
     # ------------------------------------------------------------ called by Function.apply

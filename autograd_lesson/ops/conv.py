@@ -151,6 +151,7 @@ class Convolution(Function):
     """
 
     name_in_pytorch = "ConvolutionBackward0"
+    supports_double_backward = False  # create_graph=True: an error if differentiated again
 
     def forward(self, x, weight, bias, stride, padding):
         c_out, c_in, kh, kw = weight.shape

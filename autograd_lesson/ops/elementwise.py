@@ -72,12 +72,14 @@ class Div(Function):
     makes_floats = True  # integer inputs give float results
 
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        # b is needed for both gradients, a only for ∂/∂b (PyTorch saves no more).
+        self.save_for_backward(a if self.needs_input_grad[1] else None, b)
         return a / b
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        return grad / b, -grad * a / (b * b)
+        need_a, need_b = self.needs_input_grad
+        return grad / b if need_a else None, -grad * a / (b * b) if need_b else None
 
 
 class Neg(Function):
@@ -150,13 +152,13 @@ class PowScalarBase(Function):
 
     def forward(self, b, base):
         out = np.power(b.dtype.type(base), b)
-        self.base = base
+        self.log_base = np.log(b.dtype.type(base))
         self.save_for_backward(out)
         return out
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return grad * out * np.log(out.dtype.type(self.base))
+        return grad * out * self.log_base
 
 
 class Exp(Function):
@@ -233,7 +235,7 @@ class Relu(Function):
     def backward(self, grad):
         (out,) = self.saved_tensors
         # where, not grad * mask: a negative grad times 0 would give -0., and PyTorch prints 0.
-        return np.where(out > 0, grad, 0).astype(grad.dtype, copy=False)
+        return np.where(out > 0, grad, 0)
 
 
 class Sigmoid(Function):
@@ -282,12 +284,12 @@ class Clamp(Function):
 
     def backward(self, grad):
         (a,) = self.saved_tensors
-        inside = np.ones(a.shape, dtype=bool)
+        inside = np.ones_like(a, dtype=bool)
         if self.low is not None:
-            inside &= a >= self.low
+            inside = inside & (a >= self.low)
         if self.high is not None:
-            inside &= a <= self.high
-        return np.where(inside, grad, 0).astype(grad.dtype, copy=False)
+            inside = inside & (a <= self.high)
+        return np.where(inside, grad, 0)
 
 
 class Maximum(Function):
@@ -316,8 +318,7 @@ class Where(Function):
 
     def backward(self, grad):
         (condition,) = self.saved_tensors
-        zero = np.zeros((), dtype=grad.dtype)
-        return np.where(condition, grad, zero), np.where(condition, zero, grad)
+        return np.where(condition, grad, 0), np.where(condition, 0, grad)
 
 
 class Sin(Function):
@@ -389,7 +390,7 @@ class MaskedFill(Function):
 
     def backward(self, grad):
         (mask,) = self.saved_tensors
-        return np.where(mask, np.zeros((), dtype=grad.dtype), grad)
+        return np.where(mask, 0, grad)
 
 
 class MaskedFillTensor(Function):
@@ -404,5 +405,4 @@ class MaskedFillTensor(Function):
 
     def backward(self, grad):
         (mask,) = self.saved_tensors
-        zero = np.zeros((), dtype=grad.dtype)
-        return np.where(mask, zero, grad), np.where(mask, grad, zero).sum()
+        return np.where(mask, 0, grad), np.where(mask, grad, 0).sum()

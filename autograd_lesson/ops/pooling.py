@@ -26,6 +26,7 @@ class MaxPool2d(Function):
     ∂out/∂x = 1 at the window's (first) maximum, 0 elsewhere"""
 
     name_in_pytorch = "MaxPool2DWithIndicesBackward0"
+    supports_double_backward = False  # create_graph=True: an error if differentiated again
 
     def forward(self, x, kernel, stride, padding):
         (kh, kw), (sh, sw) = kernel, stride
@@ -78,6 +79,7 @@ class AdaptiveAvgPool2d(Function):
     """
 
     name_in_pytorch = "AdaptiveAvgPool2DBackward0"
+    supports_double_backward = False  # create_graph=True: an error if differentiated again
 
     def forward(self, x, output_size):
         n, c, h, w = x.shape

@@ -180,7 +180,7 @@ class Select(Function):
         return a[self.key + (Ellipsis,)]  # the "..." keeps even a single element a view
 
     def backward(self, grad):
-        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        out = np.zeros_like(grad, shape=self.input_shape)
         out[self.key] = grad
         return out
 
@@ -245,7 +245,7 @@ class DiagEmbed(Function):
         return np.diag(v, diagonal)
 
     def backward(self, grad):
-        return np.diagonal(grad, self.diagonal).copy()
+        return np.diagonal(grad, self.diagonal)
 
 
 class Diagonal(Function):
@@ -260,11 +260,42 @@ class Diagonal(Function):
         return np.diagonal(a, diagonal).copy()  # a copy, as torch.diag returns one
 
     def backward(self, grad):
-        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        out = np.zeros_like(grad, shape=self.input_shape)
         steps = np.arange(len(grad))
         # Above the main diagonal (k > 0) the columns start at k; below it, the rows at -k.
         out[steps + max(-self.diagonal, 0), steps + max(self.diagonal, 0)] = grad
         return out
+
+
+class DiagonalView(Function):
+    """out = the elements a[..., i, i + offset] (x.diagonal()), a view into a
+    ∂loss/∂a = grad placed on that diagonal, zeros elsewhere"""
+
+    name_in_pytorch = "DiagonalBackward0"
+    is_view = True
+
+    def forward(self, a, offset=0, dim1=0, dim2=1):
+        self.options = dict(offset=offset, dim1=dim1, dim2=dim2)
+        self.input_shape = a.shape
+        return diagonal_view(a, offset, dim1, dim2)
+
+    def backward(self, grad):
+        out = np.zeros_like(grad, shape=self.input_shape)
+        if isinstance(out, np.ndarray):
+            diagonal_view(out, **self.options)[...] = grad
+        else:  # a tensor (create_graph=True): the write is recorded
+            out.diagonal(**self.options)[...] = grad
+        return out
+
+
+def diagonal_view(a, offset, dim1, dim2):
+    """A writable view of a diagonal (NumPy's np.diagonal gives a read-only one): step along
+    both dims at once, i.e. with the sum of their strides."""
+    b = np.moveaxis(a, (dim1, dim2), (-2, -1))
+    b = b[..., max(-offset, 0) :, max(offset, 0) :]
+    n = min(b.shape[-2], b.shape[-1])
+    strides = b.strides[:-2] + (b.strides[-2] + b.strides[-1],)
+    return np.lib.stride_tricks.as_strided(b, b.shape[:-2] + (n,), strides)
 
 
 class Index(Function):
@@ -279,7 +310,7 @@ class Index(Function):
 
     def backward(self, grad):
         (key,) = self.saved_tensors
-        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        out = np.zeros_like(grad, shape=self.input_shape)
         np.add.at(out, key, grad)  # add, not assign: an index may appear twice
         return out
 

@@ -65,15 +65,16 @@ class IndexPut(Function):
     name_in_pytorch = "IndexPutBackward0"
 
     def forward(self, a, v, key):
-        self.key = key
+        self.save_for_backward(key)  # the indices, as PyTorch saves them
         out = a.copy()
         out[key] = v
         return out
 
     def backward(self, grad):
-        grad_a = grad.copy()
-        grad_a[self.key] = 0
-        return grad_a, grad[self.key]
+        (key,) = self.saved_tensors
+        grad_a = np.copy(grad)
+        grad_a[key] = 0
+        return grad_a, grad[key]
 
 
 class IndexFill(Function):
@@ -89,7 +90,7 @@ class IndexFill(Function):
         return out
 
     def backward(self, grad):
-        grad_a = grad.copy()
+        grad_a = np.copy(grad)
         grad_a[self.key] = 0
         return grad_a
 
@@ -122,3 +123,18 @@ class Uniform(Normal):
     """out = samples of U(low, high) (a.uniform_())    ∂out/∂a = 0"""
 
     name_in_pytorch = "UniformBackward0"
+
+
+class IndexPutAccumulate(IndexPut):
+    """out = a with out[key] += v, repeated indices adding up (index_put_(accumulate=True))
+    ∂out/∂a = 1,  ∂loss/∂v = grad[key]"""
+
+    def forward(self, a, v, key):
+        self.save_for_backward(key)
+        out = a.copy()
+        np.add.at(out, key, v)
+        return out
+
+    def backward(self, grad):
+        (key,) = self.saved_tensors
+        return grad, grad[key]

@@ -643,6 +643,48 @@ CASES = [
         "once_differentiable_wrapper_no_grad_arguments",
         "f = once_differentiable(lambda ctx, g: (g * 2, None))\nshow(f(None, torch.ones(2)))",
     ),
+    # --- create_graph=True: backward is recorded, so a gradient of the gradient works
+    case(
+        "create_graph_square",
+        "(g,) = torch.autograd.grad(Square.apply(x).sum(), x, create_graph=True)\n"
+        "show(g, g.grad_fn, g.grad_fn.next_functions)\ng.sum().backward()\nshow(x.grad)",
+    ),
+    case(
+        "create_graph_setup_context",
+        "y = SetupCube.apply(x)\n(g,) = torch.autograd.grad(y.sum(), x, create_graph=True)\n"
+        "(h,) = torch.autograd.grad(g.sum(), x, create_graph=True)\n"
+        "(k,) = torch.autograd.grad(h.sum(), x)\nshow(g, h, k)",
+    ),
+    case(
+        "create_graph_through_saved_output",
+        "y = ExpSavesOutput.apply(x * 2)\n"
+        "(g,) = torch.autograd.grad(y.sum(), x, create_graph=True)\n"
+        "g.sum().backward()\nshow(g, x.grad)",
+    ),
+    case(
+        "create_graph_backward_method",
+        "y = MulAdd.apply(x, x, x)\ny.sum().backward(create_graph=True)\n"
+        "show(x.grad.detach(), x.grad.requires_grad)",
+    ),
+    case(
+        "create_graph_once_differentiable_constant_seed",
+        "y = SquareOnce.apply(x)\n(g,) = torch.autograd.grad(y.sum(), x, create_graph=True)\n"
+        "show(g, g.requires_grad)\ng.sum().backward()",
+    ),
+    case(
+        "create_graph_once_differentiable",
+        "v = torch.ones(2, requires_grad=True)\ny = SquareOnce.apply(x)\n"
+        "(g,) = torch.autograd.grad(y, x, grad_outputs=v, create_graph=True)\n"
+        "show(g.grad_fn, g.requires_grad)\ng.sum().backward()",
+    ),
+    case(
+        "gradgradcheck",
+        "x64 = torch.tensor([0.5, -1.5, 2.0], dtype=torch.float64, requires_grad=True)\n"
+        "show(torch.autograd.gradgradcheck(Square.apply, (x64,)))\n"
+        "a, b, c = (torch.tensor(v, dtype=torch.float64, requires_grad=True)\n"
+        "           for v in ([1.0, 2.0], [3.0, -1.0], [0.5, 0.5]))\n"
+        "show(torch.autograd.gradgradcheck(MulAdd.apply, (a, b, c)))",
+    ),
     # --- what backward returns, checked
     case("too_few_gradients", "TooFew.apply(x, x).sum().backward()"),
     case("extra_nones_allowed", "ExtraNones.apply(x).sum().backward()\nshow(x.grad)"),
