@@ -105,8 +105,10 @@ class Tensor:
             inplace.regenerate_grad_fn(self)
         return self._grad_fn
 
-    def _set_grad_fn(self, node):
+    def _set_grad_fn(self, node, output_nr=0):
+        """Make `node` this tensor's grad_fn; output_nr: which of its outputs this tensor is."""
         self._grad_fn = node
+        self._output_nr = output_nr
         self._requires_grad = True
 
     @property
@@ -212,6 +214,11 @@ class Tensor:
             if not self.requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return  # leaves keep their .grad anyway
+        if self.grad_fn.num_outputs > 1:
+            raise NotImplementedError(
+                "autograd_lesson: retain_grad on an output of a custom Function with several "
+                "outputs is not supported"
+            )
         self.grad_fn.retained_output = self
 
     def _node_for_backward(self):

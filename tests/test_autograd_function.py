@@ -200,13 +200,62 @@ class SumAndProduct(Function):
         return grad_sum, grad_product
 
 
-def test_two_differentiable_outputs_are_refused_not_summed():
-    x = autograd_lesson.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(NotImplementedError, match="only one differentiable output"):
-        SumAndProduct.apply(x, autograd_lesson.ones(2))
-    # Without a graph there is nothing to get wrong: both outputs come back.
-    total, product = SumAndProduct.apply(x.detach(), autograd_lesson.ones(2))
-    np.testing.assert_array_equal(product.numpy(), [1.0, 2.0])
+def two_outputs(torch, use):
+    """A Function with two outputs that require grad; `use` picks which reach the loss."""
+
+    class SumAndProduct(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.save_for_backward(x, y)
+            return x + y, x * y
+
+        @staticmethod
+        def backward(ctx, grad_sum, grad_product):
+            x, y = ctx.saved_tensors
+            return grad_sum + grad_product * y, grad_sum + grad_product * x
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = torch.tensor([3.0, -1.0], requires_grad=True)
+    total, product = SumAndProduct.apply(x, y)
+    loss = {
+        "both": (total * 2 + product * 3).sum(),
+        "sum": total.sum() * 2,
+        "product": (product**2).sum(),
+    }[use]
+    loss.backward(create_graph=use == "product")
+    first = [x.grad.detach().numpy().copy(), y.grad.detach().numpy().copy()]
+    seen = [
+        repr(total.grad_fn.next_functions),
+        total._output_nr if hasattr(total, "_output_nr") else None,
+    ]
+    if use == "product":
+        (g,) = torch.autograd.grad(x.grad.sum(), y)
+        first.append(g.numpy())
+    return first, seen[0]
+
+
+@pytest.mark.parametrize("use", ["both", "sum", "product"])
+def test_two_differentiable_outputs_each_get_their_gradient(use):
+    grads, _ = two_outputs(autograd_lesson, use)
+    expected = {
+        "both": [[2 + 3 * 3, 2 + 3 * -1], [2 + 3 * 1, 2 + 3 * 2]],  # 2 + 3y, 2 + 3x
+        "sum": [[2, 2], [2, 2]],
+        # loss = Σ (xy)²: ∂/∂x = 2xy², ∂/∂y = 2x²y; then ∂(Σ 2xy²)/∂y = 4xy
+        "product": [[18, 4], [6, -8], [12, -8]],
+    }[use]
+    for ours, theirs in zip(grads, expected):
+        np.testing.assert_allclose(ours, theirs)
+
+
+@pytest.mark.parametrize("use", ["both", "sum", "product"])
+def test_two_differentiable_outputs_live(use):
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch oracle not installed (pip install torch==2.13.0)"
+    )
+    ours, _ = two_outputs(autograd_lesson, use)
+    theirs, _ = two_outputs(torch, use)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
 
 
 class DoubleSecondInPlace(Function):

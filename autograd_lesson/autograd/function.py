@@ -228,20 +228,14 @@ class BackwardCFunction(FunctionCtx, graph.Function):
         for out, is_differentiable in zip(outputs, differentiable):
             if is_differentiable and _is_in(out, self.dirty_tensors):
                 _check_dirty(out, args)
-        if sum(differentiable) > 1:
-            raise NotImplementedError(
-                f"autograd_lesson: {self._forward_cls.__name__}.forward returned "
-                f"{sum(differentiable)} outputs that require grad; this engine passes one "
-                "gradient per node, so a custom Function may have only one differentiable "
-                "output here (mark the others with ctx.mark_non_differentiable)"
-            )
 
         for tensor in self.dirty_tensors:
             tensor._version_counter.bump()  # PyTorch counts the Function's write once more
         wrapped = [
-            self._output(out, is_differentiable, args)
-            for out, is_differentiable in zip(outputs, differentiable)
+            self._output(out, is_differentiable, args, position)
+            for position, (out, is_differentiable) in enumerate(zip(outputs, differentiable))
         ]
+        self.num_outputs = len(outputs)  # the engine collects one gradient per output
 
         self.outputs_seen = tuple(
             (out._data.shape, out._data.dtype) if isinstance(out, Tensor) else None
@@ -274,7 +268,7 @@ class BackwardCFunction(FunctionCtx, graph.Function):
                 "Function."
             )
 
-    def _output(self, out, differentiable, args):
+    def _output(self, out, differentiable, args, position):
         """One output, as PyTorch hands it back (its rules, case by case)."""
         if not isinstance(out, Tensor):
             return out  # numbers, strings, lists: untouched
@@ -290,17 +284,17 @@ class BackwardCFunction(FunctionCtx, graph.Function):
                 return out.detach()
             return out if out._base is not None else out.detach_()
         if is_dirty:
-            self._rebase(out)
+            self._rebase(out, position)
             return out
         if is_input:
             out = _alias(out)
-        out._set_grad_fn(self)
+        out._set_grad_fn(self, position)
         return out
 
-    def _rebase(self, tensor):
+    def _rebase(self, tensor, position):
         """forward changed `tensor` in place: from now on this node made it."""
         if tensor._base is None:
-            tensor._set_grad_fn(self)
+            tensor._set_grad_fn(self, position)
             return
         # forward wrote into a view, so its base changed too. As for x[0].mul_(2), the
         # base's new node runs this one on the view's part of the gradient (inplace.py).
