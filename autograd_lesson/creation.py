@@ -22,15 +22,33 @@ def _infer_array(data, dtype):
         array = np.asarray(data)
     else:
         array = np.asarray(_unwrap(data))
+        _check_python_numbers_fit(array, dtype)
         if array.dtype.kind == "f":
-            array = array.astype(dtypes.DEFAULT_FLOAT.numpy_dtype)
+            with np.errstate(over="ignore"):  # 1e40 as float32 is inf, without a word
+                array = array.astype(dtypes.DEFAULT_FLOAT.numpy_dtype)
         elif array.dtype.kind in "iu":
             array = array.astype(np.int64)
         elif array.dtype.kind != "b":
             raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     if dtype is not None:
-        array = array.astype(dtype.numpy_dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            array = array.astype(dtype.numpy_dtype)
     return array
+
+
+def _check_python_numbers_fit(array, dtype):
+    """Python numbers that the dtype cannot hold are an error in PyTorch, never wrapped
+    around: 300 as uint8, 70000 as int16, 1e20 as int64, 2**63 at all."""
+    if array.dtype.kind == "O" or array.dtype == np.uint64:
+        raise ValueError("Overflow when unpacking long long")
+    if dtype is None or dtype.is_floating_point or dtype is dtypes.bool or array.size == 0:
+        return
+    info = np.iinfo(dtype.numpy_dtype)
+    # As PyTorch's check: an unsigned type also takes negatives down to -max (they wrap).
+    low = -int(info.max) if info.min == 0 else int(info.min)
+    values = array[np.isfinite(array)] if array.dtype.kind == "f" else array
+    if values.size and (values.max() > info.max or values.min() < low):
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
 
 
 def _unwrap(data):

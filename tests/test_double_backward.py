@@ -1,5 +1,6 @@
-"""Double backward covers every op: each node class's backward runs on tensors
-(create_graph=True), or the class is listed as not supported and says so when asked.
+"""Gradcheck and double backward cover every op: each node class's backward is checked
+against finite differences and runs on tensors (create_graph=True), or the class is listed
+as not supported and says so when asked.
 
 The values of second derivatives are checked elsewhere (gradgradcheck in
 test_engine_properties.py, torch's numbers in test_autograd_mechanics.py); here a table of
@@ -11,7 +12,7 @@ import pytest
 
 import autograd_lesson as torch
 from autograd_lesson import engine, inplace
-from autograd_lesson.autograd import gradgradcheck
+from autograd_lesson.autograd import gradcheck, gradgradcheck
 from autograd_lesson.function import Function
 from autograd_lesson.ops import (
     conv,
@@ -151,10 +152,11 @@ def function_of(expr):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_second_derivatives_match_finite_differences(name):
+def test_first_and_second_derivatives_match_finite_differences(name):
     expr, *shapes = CASES[name]
     # Through float32 the finite differences see rounding: a wider tolerance for "casts".
     atol = 1e-1 if name == "casts" else 1e-4
+    assert gradcheck(function_of(expr), inputs_for(shapes, 0), atol=atol)
     assert gradgradcheck(function_of(expr), inputs_for(shapes, 0), atol=atol)
 
 

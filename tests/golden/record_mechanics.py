@@ -230,6 +230,10 @@ ERRORS = [
     error("data_setter_list", "x = torch.zeros(2)\nx.data = [1., 2.]"),
     error("requires_grad_not_bool", "x = torch.zeros(2)\nx.requires_grad = 'yes'"),
     error("fill_non_0d", "torch.zeros(2).fill_(torch.ones(2))"),
+    error("tensor_uint8_overflow", "torch.tensor([300], dtype=torch.uint8)"),
+    error("tensor_int16_overflow", "torch.tensor([70000], dtype=torch.int16)"),
+    error("tensor_int64_from_huge_float", "torch.tensor(1e20, dtype=torch.int64)"),
+    error("tensor_python_int_overflow", "torch.tensor([2**63])"),
     error("hook_without_grad", "torch.ones(2).register_hook(lambda g: g)"),
     error("post_hook_on_non_leaf", W + "(w * 2).register_post_accumulate_grad_hook(print)"),
     error(
