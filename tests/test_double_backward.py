@@ -104,8 +104,10 @@ CASES = {
         " lambda t: t.masked_fill_(t > 0.9, 0.), lambda t: t.masked_fill_(t > 1, y[0]),"
         " lambda t: t.index_fill_(0, torch.tensor([2]), 1.), lambda t: t.zero_(),"
         " lambda t: t.index_fill_(0, torch.tensor([1]), y[0]),"
-        " lambda t: t.fill_(y[0]), lambda t: t.fill_(2.), lambda t: t.normal_(),"
-        " lambda t: t.uniform_(), lambda t: t.copy_(y * y),"
+        " lambda t: t.fill_(y[0]), lambda t: t.fill_(2.),"
+        " lambda t: t.normal_(generator=torch.Generator().manual_seed(0)),"
+        " lambda t: t.uniform_(generator=torch.Generator().manual_seed(0)),"
+        " lambda t: t.copy_(y * y),"
         " lambda t: (t.__setitem__(0, y[1] * 2), t)[1],"
         " lambda t: (t.__setitem__([1, 2], y[:2] * y[:2]), t)[1],"
         " lambda t: (t[1:].mul_(y[:2]), t)[1],"
@@ -154,10 +156,10 @@ def function_of(expr):
 @pytest.mark.parametrize("name", CASES)
 def test_first_and_second_derivatives_match_finite_differences(name):
     expr, *shapes = CASES[name]
-    # Through float32 the finite differences see rounding: a wider tolerance for "casts".
-    atol = 1e-1 if name == "casts" else 1e-4
-    assert gradcheck(function_of(expr), inputs_for(shapes, 0), atol=atol)
-    assert gradgradcheck(function_of(expr), inputs_for(shapes, 0), atol=atol)
+    # Through float32 the finite differences see rounding: a wider step for "casts".
+    eps, atol = (1e-3, 1e-2) if name == "casts" else (1e-6, 1e-4)
+    assert gradcheck(function_of(expr), inputs_for(shapes, 0), eps=eps, atol=atol)
+    assert gradgradcheck(function_of(expr), inputs_for(shapes, 0), eps=eps, atol=atol)
 
 
 def test_every_op_runs_its_backward_on_tensors_or_is_listed(monkeypatch):
