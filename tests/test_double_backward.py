@@ -205,5 +205,5 @@ def test_a_float_constant_in_a_backward_on_tensors_is_refused():
     with numpy_protocol.backward_on_tensors():
         with pytest.raises(NotImplementedError, match="float array of shape"):
             np.multiply(torch.ones(2), np.ones(2))
-        with pytest.raises(NotImplementedError, match="numpy.cumsum"):
-            np.cumsum(torch.ones(2))
+        with pytest.raises(NotImplementedError, match="numpy.median"):
+            np.median(torch.ones(2))

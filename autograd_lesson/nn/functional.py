@@ -13,6 +13,7 @@ from ..ops import conv as conv_ops
 from ..ops import elementwise, loss, matmul, normalization, pooling, reduction
 from ..random import rng
 from ..tensor import Size, Tensor
+from . import losses2
 
 
 def _pair(value):
@@ -180,13 +181,19 @@ def softmax(input, dim=None, dtype=None):  # noqa: A002
 
 def log_softmax(input, dim=None, dtype=None):  # noqa: A002
     source = input if dtype is None else input.to(dtype)
-    return reduction.LogSoftmax.apply(source, dim=_default_dim(source, dim))
+    return reduction.LogSoftmax.apply(source, dim=_default_dim(source, dim, "log_softmax"))
 
 
-def _default_dim(input, dim):  # noqa: A002
-    """PyTorch's (deprecated) choice when softmax is called without dim."""
+def _default_dim(input, dim, name="softmax"):  # noqa: A002
+    """PyTorch's (deprecated) choice when softmax is called without dim, with its warning."""
     if dim is not None:
         return dim
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+        "dim=X as an argument.",
+        UserWarning,
+        stacklevel=3,
+    )
     return 0 if input.ndim in (0, 1, 3) else 1
 
 
@@ -268,10 +275,14 @@ def _check_reduction(reduction):
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  # noqa: A002
     """-log_probs[n, target[n]], averaged (default), summed or kept per item."""
     _check_reduction(reduction)
-    if weight is not None:
-        raise NotImplementedError("autograd_lesson's nll_loss has no class weights")
+    classes = input.shape[-1] if input.ndim == 1 else (input.shape[1] if input.ndim else 0)
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {classes} classes or no classes but "
+            f"got weight tensor of shape: {list(weight.shape)}"
+        )
     if input.ndim == 1:  # one unbatched item: (C,) scores, a 0-d target
-        return nll_loss(input.unsqueeze(0), target.reshape(1), None, ignore_index, reduction)
+        return nll_loss(input.unsqueeze(0), target.reshape(1), weight, ignore_index, reduction)
     if input.ndim != 2:
         raise NotImplementedError("autograd_lesson's nll_loss takes (N, C) or (C,) inputs")
     labels = target._data if isinstance(target, Tensor) else np.asarray(target)
@@ -288,7 +299,11 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  
     if bad.size:
         raise IndexError(f"Target {bad[0]} is out of bounds.")
     return loss.NllLoss.apply(
-        input, target=labels.astype(np.int64), reduction=reduction, ignore_index=ignore_index
+        input,
+        target=labels.astype(np.int64),
+        reduction=reduction,
+        ignore_index=ignore_index,
+        weight=None if weight is None else weight._data.astype(input._data.dtype),
     )
 
 
@@ -302,11 +317,22 @@ def cross_entropy(
     reduction="mean",
     label_smoothing=0.0,
 ):
-    """nll_loss(log_softmax(input)): two nodes, exactly as in PyTorch's graph."""
-    if label_smoothing:
-        raise NotImplementedError("autograd_lesson's cross_entropy has no label smoothing")
+    """nll_loss(log_softmax(input)): two nodes, exactly as in PyTorch's graph. With class
+    probabilities as target, or label_smoothing, the composite PyTorch builds (losses2.py)."""
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
-    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index, reduction)
+    log_p = log_softmax(input, class_dim)
+    if isinstance(target, Tensor) and target.dtype.is_floating_point:
+        return losses2.cross_entropy_with_probabilities(
+            log_p, target, weight, reduction, label_smoothing, class_dim
+        )
+    nll = nll_loss(log_p, target, weight, ignore_index, reduction)
+    if not label_smoothing:
+        return nll
+    return losses2.smoothed_cross_entropy(
+        log_p, nll, target, weight, ignore_index, reduction, label_smoothing, class_dim
+    )
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
@@ -325,3 +351,27 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):  
         input, target = input.expand(shape), target.expand(shape)
     input, target = input._binary(target)
     return loss.MseLoss.apply(input, target, reduction=reduction)
+
+
+# ---------------------------------------------------------------------- more losses, layers
+# (their code is in losses2.py and layers2.py; nn.functional is where PyTorch puts them)
+
+from .layers2 import (  # noqa: E402, F401 - after the functions they build on
+    avg_pool2d,
+    conv1d,
+    dropout2d,
+    elu,
+    embedding,
+    gelu,
+    layer_norm,
+    leaky_relu,
+    one_hot,
+    silu,
+)
+from .losses2 import (  # noqa: E402, F401
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    huber_loss,
+    l1_loss,
+    smooth_l1_loss,
+)
