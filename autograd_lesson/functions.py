@@ -12,7 +12,8 @@ from .ops import elementwise as ew
 from .ops import shape as sh
 from .ops.einsum import Einsum
 from .out_argument import write_into as _into
-from .tensor import Tensor, matmul, maximum
+from .tensor import Tensor, maximum
+from .tensor import matmul as _matmul
 
 
 def _method(name):
@@ -143,6 +144,13 @@ def tril_indices(row, col, offset=0, dtype=None, device=None):
 def triu_indices(row, col, offset=0, dtype=None, device=None):
     """The (row, column) indices of a row × col matrix's upper triangle, as a 2 × n tensor."""
     return Tensor(np.stack(np.triu_indices(row, offset, col)).astype(np.int64))
+
+
+def matmul(input, other, *, out=None):  # noqa: A002 - PyTorch's argument name
+    """input @ other (torch.matmul), also with out=."""
+    if out is not None:
+        return _into(out, "matmul", lambda: _matmul(input, other))
+    return _matmul(input, other)
 
 
 def is_tensor(obj):

@@ -108,6 +108,7 @@ UFUNCS = {
     np.tanh: _unary("tanh"),
     np.reciprocal: _unary("reciprocal"),
     np.floor: _unary("floor"),
+    np.isfinite: _unary("isfinite"),
 }
 
 

@@ -785,7 +785,9 @@ class Tensor:
 
     def _arg(self, arg_reduce, dim, keepdim):
         if dim is None:
-            return Tensor(np.asarray(arg_reduce(self._data), dtype=np.int64))
+            flat_index = np.asarray(arg_reduce(self._data), dtype=np.int64)
+            # keepdim=True without a dim keeps every dim, as size 1: tensor([[2]]) for a matrix
+            return Tensor(flat_index.reshape((1,) * self.ndim if keepdim else ()))
         (axis,) = normalize_dims(dim, self.ndim)
         return Tensor(arg_reduce(self._data, axis=axis, keepdims=keepdim).astype(np.int64))
 

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, inplace
 from . import tensor as tensor_module
 from .dims import wrap_dim
 from .ops import activation as act
@@ -141,8 +141,8 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
         raise NotImplementedError("autograd_lesson's scatter_ has no `reduce` argument")
     dim, index, src, value = _scatter_operands(self, dim, index, src, value, "scatter")
     if src is None:
-        return self._inplace(gs.ScatterValue, dim=dim, index=index, value=value)
-    return self._inplace(gs.Scatter, src, dim=dim, index=index)
+        return inplace.apply_inplace(gs.ScatterValue, self, dim=dim, index=index, value=value)
+    return inplace.apply_inplace(gs.Scatter, self, src, dim=dim, index=index)
 
 
 def scatter_add(self, dim, index, src):
@@ -154,7 +154,7 @@ def scatter_add(self, dim, index, src):
 def scatter_add_(self, dim, index, src):
     dim = wrap_dim(dim, self.ndim)
     index = _check_index(self, dim, index, "scatter_add", src)
-    return self._inplace(gs.ScatterAdd, src, dim=dim, index=index)
+    return inplace.apply_inplace(gs.ScatterAdd, self, src, dim=dim, index=index)
 
 
 def index_select(self, dim, index):

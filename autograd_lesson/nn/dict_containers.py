@@ -4,7 +4,7 @@ is registered, so a parent module sees it (parameters(), state_dict(), .to(), re
 from collections import OrderedDict
 
 from ..tensor import Tensor
-from .module import Module, _indent
+from .module import Module
 from .parameter import Parameter
 
 
@@ -112,15 +112,11 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self):
+        # Each line starts with two spaces; Module's repr adds two more (four in all, as
+        # PyTorch prints it, and a single line stays on the first, after two spaces).
         return "\n".join(
-            f"({i}): {_parameter_line(p, lambda t: repr(t.dtype))}" for i, p in enumerate(self)
+            f"  ({i}): {_parameter_line(p, lambda t: repr(t.dtype))}" for i, p in enumerate(self)
         )
-
-    def __repr__(self):
-        lines = self.extra_repr()
-        if not lines:
-            return "ParameterList()"
-        return "ParameterList(\n" + "\n".join("    " + line for line in lines.split("\n")) + "\n)"
 
 
 class ParameterDict(Module):
@@ -167,11 +163,8 @@ class ParameterDict(Module):
             self[key] = value
 
     def extra_repr(self):
+        # As ParameterList's (this one names the dtype the legacy way: torch.FloatTensor).
         return "\n".join(
-            f"({k}): {_parameter_line(p, lambda t: t.dtype.tensor_type_name)}"
+            f"  ({k}): {_parameter_line(p, lambda t: t.dtype.tensor_type_name)}"
             for k, p in self.items()
         )
-
-    def __repr__(self):
-        # PyTorch 2.13 prints the lines after two spaces, on the first line, unindented.
-        return f"ParameterDict(  {_indent(self.extra_repr(), 0)})"

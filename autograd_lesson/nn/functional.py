@@ -281,21 +281,21 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  
             f"weight tensor should be defined either for all {classes} classes or no classes but "
             f"got weight tensor of shape: {list(weight.shape)}"
         )
-    if input.ndim == 1:  # one unbatched item: (C,) scores, a 0-d target
-        return nll_loss(input.unsqueeze(0), target.reshape(1), weight, ignore_index, reduction)
-    if input.ndim != 2:
+    if input.ndim not in (1, 2):
         raise NotImplementedError("autograd_lesson's nll_loss takes (N, C) or (C,) inputs")
     labels = target._data if isinstance(target, Tensor) else np.asarray(target)
     if labels.dtype.kind not in "iu":
         found = dtypes.from_numpy(labels.dtype).short_name
         raise RuntimeError(f"expected scalar type Long but found {found}")
-    if labels.shape[0] != input.shape[0]:
+    if input.ndim == 1:  # one unbatched item: (C,) scores, a 0-d target (one NllLoss node)
+        labels = labels.reshape(1)
+    elif labels.shape[0] != input.shape[0]:
         raise ValueError(
             f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
             f"({labels.shape[0]})."
         )
     counted = labels[labels != ignore_index]
-    bad = counted[(counted < 0) | (counted >= input.shape[1])]
+    bad = counted[(counted < 0) | (counted >= input.shape[-1])]
     if bad.size:
         raise IndexError(f"Target {bad[0]} is out of bounds.")
     return loss.NllLoss.apply(

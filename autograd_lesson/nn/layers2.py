@@ -122,9 +122,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # n
         raise RuntimeError("pad should be smaller than or equal to half of kernel size, but got "
                            f"padW = {padding[1]}, padH = {padding[0]}, kW = {kernel[1]}, "
                            f"kH = {kernel[0]}")
-    if input.ndim == 3:
-        return avg_pool2d(input.unsqueeze(0), kernel, stride, padding, ceil_mode,
-                          count_include_pad, divisor_override).squeeze(0)
+    if input.ndim not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     return avg_pool.AvgPool2d.apply(
         input, kernel=kernel, stride=stride, padding=padding,
         count_include_pad=count_include_pad, divisor_override=divisor_override,

@@ -17,15 +17,16 @@ class AvgPool2d(Function):
     supports_double_backward = False
 
     def forward(self, x, kernel, stride, padding, count_include_pad, divisor_override):
-        self.kernel, self.stride, self.padding, self.input_hw = kernel, stride, padding, x.shape[2:]
-        pad = ((0, 0), (0, 0), (padding[0], padding[0]), (padding[1], padding[1]))
+        self.kernel, self.stride, self.padding = kernel, stride, padding
+        self.save_for_backward(x)  # as PyTorch (its shape is all backward reads)
+        pad = ((0, 0),) * (x.ndim - 2) + ((padding[0], padding[0]), (padding[1], padding[1]))
         windows = self.windows(np.pad(x, pad))
         if divisor_override:
             self.divisor = np.asarray(divisor_override, dtype=x.dtype)
         elif count_include_pad:
             self.divisor = np.asarray(kernel[0] * kernel[1], dtype=x.dtype)
         else:  # how many real (not padding) elements each window holds
-            ones = np.pad(np.ones(x.shape[2:], dtype=x.dtype), pad[2:])
+            ones = np.pad(np.ones(x.shape[-2:], dtype=x.dtype), pad[-2:])
             self.divisor = self.windows(ones).sum(axis=(-2, -1))
         return (windows.sum(axis=(-2, -1)) / self.divisor).astype(x.dtype)
 
@@ -35,12 +36,13 @@ class AvgPool2d(Function):
         return sliding_window_view(padded, (kh, kw), axis=(-2, -1))[..., ::sh, ::sw, :, :]
 
     def backward(self, grad):
+        (x,) = self.saved_tensors
         (kh, kw), (sh, sw), (ph, pw) = self.kernel, self.stride, self.padding
-        h, w = self.input_hw
+        h, w = x.shape[-2:]
         share = grad / self.divisor
-        out_h, out_w = grad.shape[2:]
-        padded = np.zeros(grad.shape[:2] + (h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
+        out_h, out_w = grad.shape[-2:]
+        padded = np.zeros(grad.shape[:-2] + (h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
         for i in range(kh):  # each window position adds its share to the elements it covered
             for j in range(kw):
-                padded[:, :, i : i + sh * out_h : sh, j : j + sw * out_w : sw] += share
-        return padded[:, :, ph : ph + h, pw : pw + w]
+                padded[..., i : i + sh * out_h : sh, j : j + sw * out_w : sw] += share
+        return padded[..., ph : ph + h, pw : pw + w]

@@ -37,11 +37,13 @@ class Gather(Function):
     name_in_pytorch = "GatherBackward0"
 
     def forward(self, a, dim, index):
-        self.key, self.input_shape = along(index, dim), a.shape
-        return a[self.key]
+        self.dim, self.input_shape = dim, a.shape
+        self.save_for_backward(index)  # as PyTorch: backward needs it, and frees it after
+        return a[along(index, dim)]
 
     def backward(self, grad):
-        return added_into_zeros(self.input_shape, self.key, grad)
+        (index,) = self.saved_tensors
+        return added_into_zeros(self.input_shape, along(np.asarray(index), self.dim), grad)
 
 
 class Sort(Gather):
@@ -65,15 +67,19 @@ class Scatter(Function):
     name_in_pytorch = "ScatterBackward0"
 
     def forward(self, a, src, dim, index):
-        self.key, self.src_shape = along(index, dim), src.shape
+        self.dim, self.src_shape = dim, src.shape
+        self.save_for_backward(index)
+        key = along(index, dim)
         out = a.copy()
-        out[self.key] = src[leading_block(index.shape)]
+        out[key] = src[leading_block(index.shape)]
         self.written = np.zeros(a.shape, dtype=bool)
-        self.written[self.key] = True
+        self.written[key] = True
         return out
 
     def backward(self, grad):
-        return np.where(self.written, 0, grad), read_back(grad, self.key, self.src_shape)
+        (index,) = self.saved_tensors
+        key = along(np.asarray(index), self.dim)
+        return np.where(self.written, 0, grad), read_back(grad, key, self.src_shape)
 
 
 def read_back(grad, key, src_shape):
@@ -90,6 +96,7 @@ class ScatterValue(Function):
     name_in_pytorch = "ScatterBackward1"
 
     def forward(self, a, dim, index, value):
+        self.save_for_backward(index)  # unused by backward, but saved (and freed) as PyTorch's
         key = along(index, dim)
         out = a.copy()
         out[key] = value
@@ -98,6 +105,7 @@ class ScatterValue(Function):
         return out
 
     def backward(self, grad):
+        self.saved_tensors  # noqa: B018 - raises, as PyTorch does, once backward freed them
         return np.where(self.written, 0, grad)
 
 
@@ -108,13 +116,15 @@ class ScatterAdd(Function):
     name_in_pytorch = "ScatterAddBackward0"
 
     def forward(self, a, src, dim, index):
-        self.key, self.src_shape = along(index, dim), src.shape
+        self.dim, self.src_shape = dim, src.shape
+        self.save_for_backward(index)
         out = a.copy()
-        np.add.at(out, self.key, src[leading_block(index.shape)])
+        np.add.at(out, along(index, dim), src[leading_block(index.shape)])
         return out
 
     def backward(self, grad):
-        return grad, read_back(grad, self.key, self.src_shape)
+        (index,) = self.saved_tensors
+        return grad, read_back(grad, along(np.asarray(index), self.dim), self.src_shape)
 
 
 class IndexSelect(Function):
@@ -124,11 +134,14 @@ class IndexSelect(Function):
     name_in_pytorch = "IndexSelectBackward0"
 
     def forward(self, a, dim, index):
-        self.key, self.input_shape = (slice(None),) * dim + (index,), a.shape
-        return a[self.key]
+        self.dim, self.input_shape = dim, a.shape
+        self.save_for_backward(index)
+        return a[(slice(None),) * dim + (index,)]
 
     def backward(self, grad):
-        return added_into_zeros(self.input_shape, self.key, grad)
+        (index,) = self.saved_tensors
+        key = (slice(None),) * self.dim + (np.asarray(index),)
+        return added_into_zeros(self.input_shape, key, grad)
 
 
 class Embedding(Function):
@@ -138,10 +151,12 @@ class Embedding(Function):
     name_in_pytorch = "EmbeddingBackward0"
 
     def forward(self, weight, indices, padding_idx):
-        self.indices, self.weight_shape = indices, weight.shape
+        self.weight_shape = weight.shape
         self.counted = indices != (-1 if padding_idx is None else padding_idx)
+        self.save_for_backward(indices)
         return weight[indices]
 
     def backward(self, grad):
+        (indices,) = self.saved_tensors
         grad = np.where(np.expand_dims(self.counted, -1), grad, 0)
-        return added_into_zeros(self.weight_shape, (self.indices,), grad)
+        return added_into_zeros(self.weight_shape, (np.asarray(indices),), grad)

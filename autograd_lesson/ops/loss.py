@@ -27,7 +27,11 @@ class NllLoss(Function):
 
     def forward(self, log_probs, target, reduction, ignore_index, weight=None):
         self.input_shape, self.reduction = log_probs.shape, reduction
+        if log_probs.ndim == 1:  # one unbatched item: a row of C log-probabilities
+            log_probs, target = log_probs[None], target.reshape(1)
         self.target, self.counted = target, target != ignore_index
+        if weight is not None:
+            self.save_for_backward(target)  # as PyTorch does with weights (freed after backward)
         rows = np.arange(len(target))
         safe_target = np.where(self.counted, target, 0)
         picked = log_probs[rows, safe_target]
@@ -37,17 +41,20 @@ class NllLoss(Function):
         ).astype(log_probs.dtype)
         losses = np.where(self.counted, -picked * self.item_weight, 0).astype(log_probs.dtype)
         self.count = self.item_weight.sum()
+        if len(self.input_shape) == 1:
+            losses = losses.reshape(())
         return reduce_loss(losses, reduction, self.count)
 
     def backward(self, grad):
+        self.saved_tensors  # noqa: B018 - with class weights, raises once backward freed them
         per_item = np.broadcast_to(grad, self.target.shape)
         if self.reduction == "mean":
             per_item = per_item / self.count
-        grad_x = np.zeros_like(grad, shape=self.input_shape)
+        grad_x = np.zeros_like(grad, shape=(len(self.target), self.input_shape[-1]))
         rows = np.arange(len(self.target))
         weight = constant(self.item_weight, like=grad)
         grad_x[rows, np.where(self.counted, self.target, 0)] = -per_item * weight
-        return grad_x
+        return np.reshape(grad_x, self.input_shape)
 
 
 class MseLoss(Function):

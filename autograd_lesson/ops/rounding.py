@@ -82,17 +82,17 @@ class Remainder(Function):
 
 
 class RemainderTensor(Function):
-    """out = a - ⌊a/b⌋·b    ∂out/∂a = 1,  ∂out/∂b = -⌊a/b⌋"""
+    """out = a - ⌊a/b⌋·b    ∂out/∂a = 1;  for b PyTorch defines no derivative, and says so"""
 
     name_in_pytorch = "RemainderBackward1"
 
     def forward(self, a, b):
-        self.save_for_backward(a, b)
         return np.remainder(a, b)
 
     def backward(self, grad):
-        a, b = self.saved_tensors
-        return grad, -grad * np.floor(a / b)
+        if self.needs_input_grad[1]:
+            raise RuntimeError("derivative for aten::remainder is not implemented")
+        return grad, None
 
 
 class FloorDivide(Function):
@@ -115,11 +115,12 @@ class NanToNum(Function):
     name_in_pytorch = "NanToNumBackward0"
 
     def forward(self, a, nan, posinf, neginf):
-        self.finite = np.isfinite(a)
+        self.save_for_backward(a)
         return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
 
     def backward(self, grad):
-        return np.where(self.finite, grad, 0)
+        (a,) = self.saved_tensors
+        return np.where(np.isfinite(a), grad, 0)
 
 
 class Minimum(Function):

@@ -49,7 +49,12 @@ class MeanOfStdMean(Mean):
     def forward(self, a, dim=None, keepdim=False):
         out = super().forward(a, dim, keepdim)
         self.name_in_pytorch = "StdMeanBackward0"  # Mean names itself by dim; this is one node
+        self.save_for_backward(a)  # PyTorch's one node saves the input for both results
         return out
+
+    def backward(self, grad):
+        self.saved_tensors  # noqa: B018 - raises, as PyTorch does, once backward freed them
+        return super().backward(grad)
 
 
 class VarOfVarMean(Var):
@@ -64,4 +69,9 @@ class MeanOfVarMean(Mean):
     def forward(self, a, dim=None, keepdim=False):
         out = super().forward(a, dim, keepdim)
         self.name_in_pytorch = "VarMeanBackward0"
+        self.save_for_backward(a)
         return out
+
+    def backward(self, grad):
+        self.saved_tensors  # noqa: B018 - raises, as PyTorch does, once backward freed them
+        return super().backward(grad)
