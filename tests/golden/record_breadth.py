@@ -505,6 +505,175 @@ def set_default_dtype_roundtrip(torch):
     return [*made, str(torch.get_default_dtype())]
 
 
+# ---------------------------------------------------------------------- beginner tutorials
+# PyTorch's beginner tutorials "Tensors" and "Build the Neural Network", their code as
+# published (the `import` lines become the namespace run_tutorial provides; the download of
+# FashionMNIST is not part of these). Random draws and nn.Linear's initial weights come from
+# one seeded NumPy generator on both engines, so that every printed number can be compared.
+TENSORS_TUTORIAL = r"""
+data = [[1, 2],[3, 4]]
+x_data = torch.tensor(data)
+np_array = np.array(data)
+x_np = torch.from_numpy(np_array)
+x_ones = torch.ones_like(x_data) # retains the properties of x_data
+print(f"Ones Tensor: \n {x_ones} \n")
+x_rand = torch.rand_like(x_data, dtype=torch.float) # overrides the datatype of x_data
+print(f"Random Tensor: \n {x_rand} \n")
+shape = (2,3,)
+rand_tensor = torch.rand(shape)
+ones_tensor = torch.ones(shape)
+zeros_tensor = torch.zeros(shape)
+print(f"Random Tensor: \n {rand_tensor} \n")
+print(f"Ones Tensor: \n {ones_tensor} \n")
+print(f"Zeros Tensor: \n {zeros_tensor}")
+tensor = torch.rand(3,4)
+print(f"Shape of tensor: {tensor.shape}")
+print(f"Datatype of tensor: {tensor.dtype}")
+print(f"Device tensor is stored on: {tensor.device}")
+if torch.accelerator.is_available():
+    tensor = tensor.to(torch.accelerator.current_accelerator())
+tensor = torch.ones(4, 4)
+print(f"First row: {tensor[0]}")
+print(f"First column: {tensor[:, 0]}")
+print(f"Last column: {tensor[..., -1]}")
+tensor[:,1] = 0
+print(tensor)
+t1 = torch.cat([tensor, tensor, tensor], dim=1)
+print(t1)
+y1 = tensor @ tensor.T
+y2 = tensor.matmul(tensor.T)
+y3 = torch.rand_like(y1)
+torch.matmul(tensor, tensor.T, out=y3)
+z1 = tensor * tensor
+z2 = tensor.mul(tensor)
+z3 = torch.rand_like(tensor)
+torch.mul(tensor, tensor, out=z3)
+print(y1, y2, y3, z1, z2, z3)
+agg = tensor.sum()
+agg_item = agg.item()
+print(agg_item, type(agg_item))
+print(f"{tensor} \n")
+tensor.add_(5)
+print(tensor)
+t = torch.ones(5)
+print(f"t: {t}")
+n = t.numpy()
+print(f"n: {n}")
+t.add_(1)
+print(f"t: {t}")
+print(f"n: {n}")
+n = np.ones(5)
+t = torch.from_numpy(n)
+np.add(n, 1, out=n)
+print(f"t: {t}")
+print(f"n: {n}")
+"""
+
+BUILD_MODEL_TUTORIAL = r"""
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+print(f"Using {device} device")
+
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28*28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
+
+model = NeuralNetwork().to(device)
+print(model)
+X = torch.rand(1, 28, 28, device=device)
+logits = model(X)
+pred_probab = nn.Softmax(dim=1)(logits)
+y_pred = pred_probab.argmax(1)
+print(f"Predicted class: {y_pred}")
+input_image = torch.rand(3,28,28)
+print(input_image.size())
+flatten = nn.Flatten()
+flat_image = flatten(input_image)
+print(flat_image.size())
+layer1 = nn.Linear(in_features=28*28, out_features=20)
+hidden1 = layer1(flat_image)
+print(hidden1.size())
+print(f"Before ReLU: {hidden1}\n\n")
+hidden1 = nn.ReLU()(hidden1)
+print(f"After ReLU: {hidden1}")
+seq_modules = nn.Sequential(
+    flatten,
+    layer1,
+    nn.ReLU(),
+    nn.Linear(20, 10)
+)
+input_image = torch.rand(3,28,28)
+logits = seq_modules(input_image)
+softmax = nn.Softmax(dim=1)
+pred_probab = softmax(logits)
+print(pred_probab.argmax(1))
+print(f"Model structure: {model}\n\n")
+for name, param in model.named_parameters():
+    print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \n")
+"""
+
+TUTORIALS = {"tensors": TENSORS_TUTORIAL, "build_model": BUILD_MODEL_TUTORIAL}
+
+
+def seeded_torch(torch, seed=0):
+    """`torch` with rand, rand_like and nn.Linear's initialisation drawn from one seeded
+    NumPy generator (the same numbers on both engines); everything else is torch's own."""
+    import types
+
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    proxy = types.ModuleType("torch")
+    proxy.__dict__.update({k: getattr(torch, k) for k in dir(torch) if not k.startswith("__")})
+
+    def rand(*size, dtype=None, device=None, **_):
+        size = tuple(size[0]) if len(size) == 1 and isinstance(size[0], tuple | list) else size
+        return torch.tensor(rng.uniform(size=size), dtype=dtype or torch.float32)
+
+    proxy.rand = rand
+    proxy.rand_like = lambda t, dtype=None, **_: rand(*t.shape, dtype=dtype or t.dtype)
+
+    class Linear(torch.nn.Linear):
+        def reset_parameters(self):
+            bound = 1 / np.sqrt(self.in_features)
+            with torch.no_grad():
+                self.weight.copy_(rand(*self.weight.shape) * 2 * bound - bound)
+                if self.bias is not None:
+                    self.bias.copy_(rand(*self.bias.shape) * 2 * bound - bound)
+
+    nn = types.ModuleType("torch.nn")
+    nn.__dict__.update({k: getattr(torch.nn, k) for k in dir(torch.nn) if not k.startswith("__")})
+    nn.Linear = Linear
+    proxy.nn = nn
+    return proxy
+
+
+def run_tutorial(torch, name):
+    """What the tutorial prints, run on `torch` (PyTorch or autograd_lesson)."""
+    import contextlib
+    import io
+
+    import numpy as np
+
+    proxy = seeded_torch(torch)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(TUTORIALS[name], {"torch": proxy, "nn": proxy.nn, "np": np})
+    return printed.getvalue()
+
+
 # ---------------------------------------------------------------------- recording
 
 
@@ -533,6 +702,7 @@ def main():
         assert e["torch"]["type"] is not None, f"{e['name']} did not fail in torch"
     api = [{"expression": e, "torch": engine.run_api(torch, e)} for e in API]
     default_dtype = set_default_dtype_roundtrip(torch)
+    tutorials = {name: run_tutorial(torch, name) for name in TUTORIALS}
     lines = ['{"torch_version": ' + json.dumps(torch.__version__) + ",", ' "cases": [']
     lines.append(",\n".join("  " + json.dumps(c) for c in cases))
     lines += [" ],", ' "double": [']
@@ -541,7 +711,8 @@ def main():
     lines.append(",\n".join("  " + json.dumps(e) for e in errors))
     lines += [" ],", ' "api": [']
     lines.append(",\n".join("  " + json.dumps(a) for a in api))
-    lines += [" ],", ' "default_dtype": ' + json.dumps(default_dtype) + "}"]
+    lines += [" ],", ' "default_dtype": ' + json.dumps(default_dtype) + ",",
+              ' "tutorials": ' + json.dumps(tutorials) + "}"]
     GOLDEN_FILE.write_text("\n".join(lines) + "\n")
     print(
         f"wrote {len(cases)} cases, {len(double)} double-backward, {len(errors)} errors, "
