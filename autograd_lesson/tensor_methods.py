@@ -25,23 +25,16 @@ def _tensor(array):
     return tensor_module.Tensor(array)
 
 
-class return_types_sort(tuple):  # noqa: N801
-    """What `x.sort()` returns: a named pair (values, indices), printed as PyTorch does."""
-
-    _kind = "sort"
-
-    def __new__(cls, values, indices):
-        return super().__new__(cls, (values, indices))
-
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
-
-    def __repr__(self):
-        return f"torch.return_types.{self._kind}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+def return_types(kind, values, indices):
+    """torch.return_types.sort / .topk: tensor.py's named pair (values, indices) of max(dim),
+    printed under the name `kind`."""
+    if kind not in _RETURN_TYPES:
+        base = tensor_module.return_types_max
+        _RETURN_TYPES[kind] = type(f"return_types_{kind}", (base,), {"_kind": kind})
+    return _RETURN_TYPES[kind](values, indices)
 
 
-class return_types_topk(return_types_sort):  # noqa: N801
-    _kind = "topk"
+_RETURN_TYPES = {}
 
 
 # ---------------------------------------------------------------------- ordering
@@ -62,9 +55,9 @@ def sort(self, dim=-1, descending=False, stable=False):
     dim = wrap_dim(dim, self.ndim)
     order = _sort_order(self._data, dim, descending)
     if self.ndim == 0:
-        return return_types_sort(self.clone(), _tensor(order))
+        return return_types("sort", self.clone(), _tensor(order))
     values = gs.Sort.apply(self, dim=dim, index=order)
-    return return_types_sort(values, _tensor(order.astype(np.int64)))
+    return return_types("sort", values, _tensor(order.astype(np.int64)))
 
 
 def argsort(self, dim=-1, descending=False, stable=False):
@@ -79,9 +72,9 @@ def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002 - PyTorch's 
         raise RuntimeError("selected index k out of range")
     order = _sort_order(self._data, dim, descending=largest)
     if self.ndim == 0:
-        return return_types_topk(self.clone(), _tensor(order))
+        return return_types("topk", self.clone(), _tensor(order))
     index = np.take(order, np.arange(k), axis=dim).astype(np.int64)
-    return return_types_topk(gs.Topk.apply(self, dim=dim, index=index), _tensor(index))
+    return return_types("topk", gs.Topk.apply(self, dim=dim, index=index), _tensor(index))
 
 
 # ---------------------------------------------------------------------- gather and scatter

@@ -113,6 +113,11 @@ def test_gradgradcheck(name):
         ("avg_pool2d_unbatched", lambda x: F.avg_pool2d(x, (2, 1)), (t(2, 4, 3),)),
         ("conv1d", lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1),
          (t(2, 3, 7), t(4, 3, 3, seed=1), t(4, seed=2))),
+        ("conv2d_groups_dilation",
+         lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, dilation=2, groups=2),
+         (t(1, 4, 6, 5), t(4, 2, 2, 3, seed=1), t(4, seed=2))),
+        ("max_pool2d_ceil_dilation",
+         lambda x: F.max_pool2d(x, 2, 2, 1, dilation=(1, 2), ceil_mode=True), (t(2, 1, 5, 6),)),
     ],
 )
 def test_gradcheck_of_ops_without_double_backward(name, function, inputs):

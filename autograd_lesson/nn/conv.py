@@ -24,21 +24,26 @@ class Conv2d(Module):
         dtype=None,
     ):
         super().__init__()
-        if groups != 1 or F._pair(dilation) != (1, 1) or padding_mode != "zeros":
-            raise NotImplementedError(
-                "autograd_lesson's Conv2d supports groups=1, dilation=1, padding_mode='zeros'"
-            )
+        if padding_mode != "zeros":
+            raise NotImplementedError("autograd_lesson's Conv2d supports padding_mode='zeros'")
+        if in_channels % groups:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups:
+            raise ValueError("out_channels must be divisible by groups")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride = F._pair(kernel_size), F._pair(stride)
         self.padding = padding if isinstance(padding, str) else F._pair(padding)
-        self.dilation, self.groups = (1, 1), 1
-        add_weight_and_bias(self, (out_channels, in_channels, *self.kernel_size), bias, dtype)
+        self.dilation, self.groups = F._pair(dilation), groups
+        weight_shape = (out_channels, in_channels // groups, *self.kernel_size)
+        add_weight_and_bias(self, weight_shape, bias, dtype)
 
     def reset_parameters(self):
         init.default_weight_and_bias_(self.weight, self.bias)
 
     def forward(self, input):  # noqa: A002 - PyTorch's argument name
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding)
+        return F.conv2d(
+            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
 
     def extra_repr(self):
         text = (
@@ -47,6 +52,10 @@ class Conv2d(Module):
         )
         if self.padding != (0, 0):
             text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text

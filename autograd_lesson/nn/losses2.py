@@ -13,7 +13,7 @@ from ..tensor import Size, Tensor
 from . import functional as F
 
 
-def _same_shape(input, target, stacklevel=3):  # noqa: A002 - PyTorch's argument name
+def same_shape(input, target, stacklevel=3):  # noqa: A002 - PyTorch's argument name
     """Operands of an element-wise loss; a target of another shape is broadcast, with
     PyTorch's warning (broadcasting is rarely what was meant in a loss)."""
     if input.shape != target.shape:
@@ -81,7 +81,7 @@ def binary_cross_entropy_with_logits(
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """|input - target|, averaged (default), summed or kept: sub, abs, mean, as PyTorch."""
     F._check_reduction(reduction)
-    input, target = _broadcast(*_same_shape(input, target))
+    input, target = broadcast(*same_shape(input, target))
     losses = (input - target).abs()
     if reduction == "none":
         return losses
@@ -97,8 +97,8 @@ def smooth_l1_loss(
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0:  # PyTorch's l1_loss then, node for node
         return l1_loss(input, target, reduction=reduction)
-    input, target = _same_shape(input, target)
-    input, target = _broadcast(input, target)
+    input, target = same_shape(input, target)
+    input, target = broadcast(input, target)
     return regression_loss.SmoothL1Loss.apply(input, target, reduction=reduction, beta=beta)
 
 
@@ -109,12 +109,12 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     if weight is not None:
         raise NotImplementedError("autograd_lesson's huber_loss has no `weight` argument")
-    input, target = _same_shape(input, target)
-    input, target = _broadcast(input, target)
+    input, target = same_shape(input, target)
+    input, target = broadcast(input, target)
     return regression_loss.HuberLoss.apply(input, target, reduction=reduction, delta=delta)
 
 
-def _broadcast(input, target):  # noqa: A002
+def broadcast(input, target):  # noqa: A002
     """Both operands expanded to their broadcast shape (as torch.broadcast_tensors)."""
     if input.shape != target.shape:
         shape = Size(np.broadcast_shapes(input.shape, target.shape))
