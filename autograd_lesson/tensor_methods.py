@@ -66,6 +66,9 @@ def argsort(self, dim=-1, descending=False, stable=False):
 
 
 def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002 - PyTorch's argument name
+    """The k largest (or smallest) along dim, sorted, and where they were. Tied values come
+    in their original order here; PyTorch leaves the order of ties unspecified, and its CPU
+    kernel (a partial sort) may give their indices in another order."""
     dim = wrap_dim(dim, self.ndim)
     size = self.shape[dim] if self.ndim else 1
     if not 0 <= k <= size:
