@@ -107,6 +107,8 @@ UFUNCS = {
     np.cos: _unary("cos"),
     np.tanh: _unary("tanh"),
     np.reciprocal: _unary("reciprocal"),
+    np.floor: _unary("floor"),
+    np.isfinite: _unary("isfinite"),
 }
 
 
@@ -204,7 +206,18 @@ FUNCTIONS = {
     np.split: _split,
     np.copy: lambda a: a.clone(),
     np.diagonal: lambda a, offset=0: a.diagonal(offset),
+    np.cumsum: lambda a, axis, dtype=None: a.cumsum(axis),
+    np.cumprod: lambda a, axis, dtype=None: a.cumprod(axis),
+    np.flip: lambda a, axis: a.flip(axis if isinstance(axis, tuple | list) else (axis,)),
+    np.roll: lambda a, shift, axis=None: a.roll(shift, axis),
+    np.einsum: lambda equation, *operands: _einsum(equation, *operands),
 }
+
+
+def _einsum(equation, *operands):
+    from .functions import einsum
+
+    return einsum(equation, *(_as_tensor(_operand(o, "numpy.einsum")) for o in operands))
 
 
 def function_on_tensors(func, args, kwargs):
@@ -214,3 +227,10 @@ def function_on_tensors(func, args, kwargs):
             "does not record"
         )
     return FUNCTIONS[func](*args, **kwargs)
+
+
+def constant(array, like):
+    """A constant of an op (a loss's class weights: given, never computed from its inputs),
+    to use next to `like` in a backward: on tensors, a tensor that needs no gradient."""
+    Tensor = _tensor_type()
+    return Tensor(np.asarray(array)) if isinstance(like, Tensor) else array

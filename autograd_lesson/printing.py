@@ -28,6 +28,14 @@ import numpy as np
 DTYPES_SHOWN_WITHOUT_SUFFIX = ("torch.float32", "torch.int64", "torch.bool")
 DEFAULT_DTYPE = "torch.float32"
 
+
+def _default_dtype_name():
+    """The default float dtype's name: torch.set_default_dtype(torch.float64) changes it,
+    and then float64 tensors print without a suffix (and float32 ones with one)."""
+    from . import dtypes
+
+    return repr(dtypes.DEFAULT_FLOAT)
+
 # "tensor(" opens every repr; nested rows are indented to line up after it.
 PREFIX = "tensor("
 
@@ -94,14 +102,15 @@ def format_tensor(
         body = "[]"
         if array.ndim != 1:
             suffixes.append(f"size={shape_text(array.shape)}")
-        if dtype_name != DEFAULT_DTYPE:
+        if dtype_name != _default_dtype_name():
             suffixes.append(f"dtype={dtype_name}")
     else:
         summarize = array.size > options.threshold
         if not options.edgeitems:
             # With edgeitems=0 a summary shows no numbers at all: give the shape.
             suffixes.append(f"size={shape_text(array.shape)}")
-        if dtype_name not in DTYPES_SHOWN_WITHOUT_SUFFIX:
+        without_suffix = (_default_dtype_name(), *DTYPES_SHOWN_WITHOUT_SUFFIX[1:])
+        if dtype_name not in without_suffix:
             suffixes.append(f"dtype={dtype_name}")
         shown = visible_part(array) if summarize else array
         number_format = choose_number_format(shown)

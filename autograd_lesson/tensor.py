@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from . import dtypes, grad_mode, hooks, inplace, numpy_protocol, printing
+from . import tensor_methods as more
 from .broadcasting import check_broadcastable
 from .device import device, parse_to_arguments, refuse_cuda, require_cpu
 from .dims import normalize_dims, wrap_dim
@@ -75,7 +76,12 @@ class Tensor:
     # Tensors are hashable by identity (so they can be dict keys), even though == is element-wise.
     __hash__ = object.__hash__
 
-    def __init__(self, array, requires_grad=False):
+    def __init__(self, array=None, *sizes, requires_grad=False):
+        if not isinstance(array, np.ndarray | np.generic):
+            # torch.Tensor([1, 2]), torch.Tensor(2, 3): PyTorch's legacy constructor (legacy.py)
+            from .legacy import tensor_data
+
+            array = tensor_data(array, sizes, dtypes.DEFAULT_FLOAT)
         array = np.asarray(array)
         dtypes.from_numpy(array.dtype)  # raises for dtypes PyTorch has no name for
         self._data = array
@@ -396,8 +402,10 @@ class Tensor:
             return self
         return sh.ToCopy.apply(self, numpy_dtype=(dtype or self.dtype).numpy_dtype)
 
-    def type(self, dtype):
-        return self.to(dtype)
+    def type(self, dtype=None):
+        if dtype is None:  # x.type(): the legacy name, "torch.FloatTensor"
+            return self.dtype.tensor_type_name
+        return self.to(getattr(dtype, "dtype", dtype))  # a dtype, or torch.FloatTensor & co.
 
     def float(self):
         return self.to(dtypes.float32)
@@ -824,6 +832,8 @@ class Tensor:
         return self._extreme(dim, keepdim, red.MaxAll, red.MaxDim, return_types_max)
 
     def min(self, dim=None, keepdim=False):
+        if isinstance(dim, Tensor):
+            return more.minimum(self, dim)
         return self._extreme(dim, keepdim, red.MinAll, red.MinDim, return_types_min)
 
     def _extreme(self, dim, keepdim, over_all, along_dim, result_type):
@@ -847,7 +857,9 @@ class Tensor:
 
     def _arg(self, arg_reduce, dim, keepdim):
         if dim is None:
-            return Tensor(np.asarray(arg_reduce(self._data), dtype=np.int64))
+            flat_index = np.asarray(arg_reduce(self._data), dtype=np.int64)
+            # keepdim=True without a dim keeps every dim, as size 1: tensor([[2]]) for a matrix
+            return Tensor(flat_index.reshape((1,) * self.ndim if keepdim else ()))
         (axis,) = normalize_dims(dim, self.ndim)
         return Tensor(arg_reduce(self._data, axis=axis, keepdims=keepdim).astype(np.int64))
 
@@ -861,6 +873,24 @@ class Tensor:
 
     def log_softmax(self, dim):
         return red.LogSoftmax.apply(self._as_float(), dim=dim)
+
+    # More methods, each a function in tensor_methods.py (its ops in ops/gather_scatter.py,
+    # scan.py, rounding.py, rearrange.py, statistics.py, activation.py).
+    logsumexp, cumsum, cumprod, erf = more.logsumexp, more.cumsum, more.cumprod, more.erf
+    sort, argsort, topk = more.sort, more.argsort, more.topk
+    gather, index_select = more.gather, more.index_select
+    scatter, scatter_, scatter_add, scatter_add_ = (
+        more.scatter, more.scatter_, more.scatter_add, more.scatter_add_
+    )
+    round, floor, ceil, trunc = more.round, more.floor, more.ceil, more.trunc
+    remainder, floor_divide, nan_to_num = more.remainder, more.floor_divide, more.nan_to_num
+    __mod__, __rmod__ = more.remainder, more.rremainder
+    __floordiv__, __rfloordiv__ = more.floor_divide, more.rfloor_divide
+    minimum, isnan, isinf, isfinite = more.minimum, more.isnan, more.isinf, more.isfinite
+    allclose, isclose = more.allclose, more.isclose
+    flip, roll, tril, triu, unflatten = more.flip, more.roll, more.tril, more.triu, more.unflatten
+    new_tensor, new_zeros, new_ones = more.new_tensor, more.new_zeros, more.new_ones
+    new_empty, new_full = more.new_empty, more.new_full
 
     # ------------------------------------------------------------------ shapes
     def view(self, *shape):

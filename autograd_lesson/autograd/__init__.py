@@ -2,6 +2,7 @@
 custom Functions (`torch.autograd.Function`, in function.py)."""
 
 from ..anomaly_mode import detect_anomaly, set_detect_anomaly
+from ..legacy import Variable  # torch.autograd.Variable, a legacy spelling
 from . import function, functional
 from .function import Function
 from .grad import grad
@@ -10,6 +11,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 __all__ = [
     "Function",
     "GradcheckError",
+    "Variable",
     "detect_anomaly",
     "function",
     "functional",

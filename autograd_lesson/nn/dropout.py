@@ -18,3 +18,10 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Zeroes whole channels (each with probability p), scales the rest by 1/(1-p)."""
+
+    def forward(self, input):  # noqa: A002
+        return F.dropout2d(input, self.p, self.training)

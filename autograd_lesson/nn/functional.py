@@ -10,9 +10,19 @@ import numpy as np
 
 from .. import dtypes
 from ..ops import conv as conv_ops
-from ..ops import elementwise, loss, matmul, normalization, pooling, reduction
+from ..ops import (
+    conv_general,
+    elementwise,
+    loss,
+    matmul,
+    max_pool_general,
+    normalization,
+    pooling,
+    reduction,
+)
 from ..random import rng
-from ..tensor import Size, Tensor
+from ..tensor import Tensor
+from . import losses2
 
 
 def _pair(value):
@@ -68,22 +78,23 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
     """2-D convolution (cross-correlation, as in every deep-learning library)."""
-    if groups != 1 or _pair(dilation) != (1, 1):
-        raise NotImplementedError("autograd_lesson's conv2d supports groups=1, dilation=1 only")
     if input.ndim == 3:  # one unbatched image (C, H, W)
-        return conv2d(input.unsqueeze(0), weight, bias, stride, padding).squeeze(0)
+        batch = input.unsqueeze(0)
+        return conv2d(batch, weight, bias, stride, padding, dilation, groups).squeeze(0)
     if input.ndim != 4:
         raise RuntimeError(
             "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
             f"{list(input.shape)}"
         )
     c_out, c_in, kh, kw = weight.shape
-    if input.shape[1] != c_in:
+    if input.shape[1] != c_in * groups:
         raise RuntimeError(
-            f"Given groups=1, weight of size {list(weight.shape)}, expected input"
-            f"{list(input.shape)} to have {c_in} channels, but got {input.shape[1]} "
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape)} to have {c_in * groups} channels, but got {input.shape[1]} "
             "channels instead"
         )
+    dilation = _pair(dilation)
+    kh, kw = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1  # the kernel's span
     if bias is not None and input.dtype != bias.dtype:
         raise RuntimeError(
             f"Input type ({input.dtype.c_name}) and bias type ({bias.dtype.c_name}) should be "
@@ -101,6 +112,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             f"Kernel size: ({kh} x {kw}). Kernel size can't be greater than actual input size"
         )
     bias = _absent(weight) if bias is None else bias
+    if groups != 1 or dilation != (1, 1):  # (the fast kernels take neither)
+        return conv_general.GroupedConvolution.apply(
+            input, weight, bias, stride=stride, padding=padding, dilation=dilation, groups=groups
+        )
     return conv_ops.Convolution.apply(input, weight, bias, stride=stride, padding=padding)
 
 
@@ -180,13 +195,19 @@ def softmax(input, dim=None, dtype=None):  # noqa: A002
 
 def log_softmax(input, dim=None, dtype=None):  # noqa: A002
     source = input if dtype is None else input.to(dtype)
-    return reduction.LogSoftmax.apply(source, dim=_default_dim(source, dim))
+    return reduction.LogSoftmax.apply(source, dim=_default_dim(source, dim, "log_softmax"))
 
 
-def _default_dim(input, dim):  # noqa: A002
-    """PyTorch's (deprecated) choice when softmax is called without dim."""
+def _default_dim(input, dim, name="softmax"):  # noqa: A002
+    """PyTorch's (deprecated) choice when softmax is called without dim, with its warning."""
     if dim is not None:
         return dim
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+        "dim=X as an argument.",
+        UserWarning,
+        stacklevel=3,
+    )
     return 0 if input.ndim in (0, 1, 3) else 1
 
 
@@ -219,11 +240,8 @@ def max_pool2d(
     ceil_mode=False,
     return_indices=False,
 ):
-    if _pair(dilation) != (1, 1) or ceil_mode or return_indices:
-        raise NotImplementedError(
-            "autograd_lesson's max_pool2d supports dilation=1, ceil_mode=False, "
-            "return_indices=False only"
-        )
+    if return_indices:
+        raise NotImplementedError("autograd_lesson's max_pool2d has no return_indices=True")
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     padding = _pair(padding)
@@ -233,7 +251,10 @@ def max_pool2d(
             f"kernel_size={kernel[0]} and dilation=1"
         )
     if input.ndim == 3:
-        return max_pool2d(input.unsqueeze(0), kernel, stride, padding).squeeze(0)
+        batch = input.unsqueeze(0)
+        return max_pool2d(batch, kernel, stride, padding, dilation, ceil_mode).squeeze(0)
+    if ceil_mode or _pair(dilation) != (1, 1):  # (pooling.py's kernels take neither)
+        return _max_pool2d_general(input, kernel, stride, padding, _pair(dilation), ceil_mode)
     _, c, h, w = input.shape
     out_hw = [
         conv_ops.output_size(n, k, s, p) for n, k, s, p in zip((h, w), kernel, stride, padding)
@@ -244,6 +265,22 @@ def max_pool2d(
             f"({c}x{out_hw[0]}x{out_hw[1]}). Output size is too small"
         )
     return pooling.MaxPool2d.apply(input, kernel=kernel, stride=stride, padding=padding)
+
+
+def _max_pool2d_general(input, kernel, stride, padding, dilation, ceil_mode):  # noqa: A002
+    _, c, h, w = input.shape
+    out_hw = [
+        max_pool_general.pooled_size(n, k, s, p, d, ceil_mode)
+        for n, k, s, p, d in zip((h, w), kernel, stride, padding, dilation)
+    ]
+    if min(out_hw) < 1:
+        raise RuntimeError(
+            f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+            f"({c}x{out_hw[0]}x{out_hw[1]}). Output size is too small"
+        )
+    return max_pool_general.MaxPool2dGeneral.apply(
+        input, kernel=kernel, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw
+    )
 
 
 def adaptive_avg_pool2d(input, output_size):  # noqa: A002
@@ -268,27 +305,35 @@ def _check_reduction(reduction):
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  # noqa: A002
     """-log_probs[n, target[n]], averaged (default), summed or kept per item."""
     _check_reduction(reduction)
-    if weight is not None:
-        raise NotImplementedError("autograd_lesson's nll_loss has no class weights")
-    if input.ndim == 1:  # one unbatched item: (C,) scores, a 0-d target
-        return nll_loss(input.unsqueeze(0), target.reshape(1), None, ignore_index, reduction)
-    if input.ndim != 2:
+    classes = input.shape[-1] if input.ndim == 1 else (input.shape[1] if input.ndim else 0)
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {classes} classes or no classes but "
+            f"got weight tensor of shape: {list(weight.shape)}"
+        )
+    if input.ndim not in (1, 2):
         raise NotImplementedError("autograd_lesson's nll_loss takes (N, C) or (C,) inputs")
     labels = target._data if isinstance(target, Tensor) else np.asarray(target)
     if labels.dtype.kind not in "iu":
         found = dtypes.from_numpy(labels.dtype).short_name
         raise RuntimeError(f"expected scalar type Long but found {found}")
-    if labels.shape[0] != input.shape[0]:
+    if input.ndim == 1:  # one unbatched item: (C,) scores, a 0-d target (one NllLoss node)
+        labels = labels.reshape(1)
+    elif labels.shape[0] != input.shape[0]:
         raise ValueError(
             f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
             f"({labels.shape[0]})."
         )
     counted = labels[labels != ignore_index]
-    bad = counted[(counted < 0) | (counted >= input.shape[1])]
+    bad = counted[(counted < 0) | (counted >= input.shape[-1])]
     if bad.size:
         raise IndexError(f"Target {bad[0]} is out of bounds.")
     return loss.NllLoss.apply(
-        input, target=labels.astype(np.int64), reduction=reduction, ignore_index=ignore_index
+        input,
+        target=labels.astype(np.int64),
+        reduction=reduction,
+        ignore_index=ignore_index,
+        weight=None if weight is None else weight._data.astype(input._data.dtype),
     )
 
 
@@ -302,26 +347,51 @@ def cross_entropy(
     reduction="mean",
     label_smoothing=0.0,
 ):
-    """nll_loss(log_softmax(input)): two nodes, exactly as in PyTorch's graph."""
-    if label_smoothing:
-        raise NotImplementedError("autograd_lesson's cross_entropy has no label smoothing")
+    """nll_loss(log_softmax(input)): two nodes, exactly as in PyTorch's graph. With class
+    probabilities as target, or label_smoothing, the composite PyTorch builds (losses2.py)."""
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
-    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index, reduction)
+    log_p = log_softmax(input, class_dim)
+    if isinstance(target, Tensor) and target.dtype.is_floating_point:
+        return losses2.cross_entropy_with_probabilities(
+            log_p, target, weight, reduction, label_smoothing, class_dim
+        )
+    nll = nll_loss(log_p, target, weight, ignore_index, reduction)
+    if not label_smoothing:
+        return nll
+    return losses2.smoothed_cross_entropy(
+        log_p, nll, target, weight, ignore_index, reduction, label_smoothing, class_dim
+    )
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """(input - target)², averaged (default), summed or kept per element."""
     _check_reduction(reduction)
-    if input.shape != target.shape:
-        # PyTorch warns here too: broadcasting is rarely what was meant in a loss.
-        warnings.warn(
-            f"Using a target size ({target.shape!r}) that is different to the input size "
-            f"({input.shape!r}). This will likely lead to incorrect results due to "
-            "broadcasting. Please ensure they have the same size.",
-            UserWarning,
-            stacklevel=2,
-        )
-        shape = Size(np.broadcast_shapes(input.shape, target.shape))
-        input, target = input.expand(shape), target.expand(shape)
-    input, target = input._binary(target)
+    # A target of another shape is broadcast, with PyTorch's warning (see losses2.py).
+    input, target = losses2.broadcast(*losses2.same_shape(input, target))
     return loss.MseLoss.apply(input, target, reduction=reduction)
+
+
+# ---------------------------------------------------------------------- more losses, layers
+# (their code is in losses2.py and layers2.py; nn.functional is where PyTorch puts them)
+
+from .layers2 import (  # noqa: E402, F401 - after the functions they build on
+    avg_pool2d,
+    conv1d,
+    dropout2d,
+    elu,
+    embedding,
+    gelu,
+    layer_norm,
+    leaky_relu,
+    one_hot,
+    silu,
+)
+from .losses2 import (  # noqa: E402, F401
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    huber_loss,
+    l1_loss,
+    smooth_l1_loss,
+)

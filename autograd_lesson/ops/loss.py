@@ -7,6 +7,7 @@ followed by the negative log-likelihood below, and so do we.
 import numpy as np
 
 from ..function import Function
+from ..numpy_protocol import constant
 
 
 def reduce_loss(losses, reduction, count):
@@ -18,28 +19,42 @@ def reduce_loss(losses, reduction, count):
 
 
 class NllLoss(Function):
-    """loss_n = -logp[n, target_n]  (then summed or averaged over the counted items)
-    ∂loss_n/∂logp[n, k] = -1 if k = target_n else 0"""
+    """loss_n = -w[target_n]·logp[n, target_n]  (w = 1 without class weights), then summed,
+    or averaged over the counted items' weights
+    ∂loss_n/∂logp[n, k] = -w[target_n] if k = target_n else 0"""
 
     name_in_pytorch = "NllLossBackward0"
 
-    def forward(self, log_probs, target, reduction, ignore_index):
+    def forward(self, log_probs, target, reduction, ignore_index, weight=None):
         self.input_shape, self.reduction = log_probs.shape, reduction
+        if log_probs.ndim == 1:  # one unbatched item: a row of C log-probabilities
+            log_probs, target = log_probs[None], target.reshape(1)
         self.target, self.counted = target, target != ignore_index
+        if weight is not None:
+            self.save_for_backward(target)  # as PyTorch does with weights (freed after backward)
         rows = np.arange(len(target))
-        picked = log_probs[rows, np.where(self.counted, target, 0)]
-        losses = np.where(self.counted, -picked, 0).astype(log_probs.dtype)
-        self.count = int(self.counted.sum())  # ignored items count neither above nor below
+        safe_target = np.where(self.counted, target, 0)
+        picked = log_probs[rows, safe_target]
+        # Each item's weight: its class's weight, 0 if ignored (it counts neither above nor below).
+        self.item_weight = np.where(
+            self.counted, 1 if weight is None else weight[safe_target], 0
+        ).astype(log_probs.dtype)
+        losses = np.where(self.counted, -picked * self.item_weight, 0).astype(log_probs.dtype)
+        self.count = self.item_weight.sum()
+        if len(self.input_shape) == 1:
+            losses = losses.reshape(())
         return reduce_loss(losses, reduction, self.count)
 
     def backward(self, grad):
+        self.saved_tensors  # noqa: B018 - with class weights, raises once backward freed them
         per_item = np.broadcast_to(grad, self.target.shape)
         if self.reduction == "mean":
             per_item = per_item / self.count
-        grad_x = np.zeros_like(grad, shape=self.input_shape)
+        grad_x = np.zeros_like(grad, shape=(len(self.target), self.input_shape[-1]))
         rows = np.arange(len(self.target))
-        grad_x[rows, np.where(self.counted, self.target, 0)] = np.where(self.counted, -per_item, 0)
-        return grad_x
+        weight = constant(self.item_weight, like=grad)
+        grad_x[rows, np.where(self.counted, self.target, 0)] = -per_item * weight
+        return np.reshape(grad_x, self.input_shape)
 
 
 class MseLoss(Function):
