@@ -8,10 +8,9 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, random
 from ..ops import conv as conv_ops
 from ..ops import elementwise, loss, matmul, normalization, pooling, reduction
-from ..random import rng
 from ..tensor import Size, Tensor
 
 
@@ -197,8 +196,7 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
         return input
     if p == 1:
         return input * 0
-    keep = rng().random(input.shape) >= p
-    mask = Tensor((keep / (1 - p)).astype(input._data.dtype))
+    mask = Tensor(random.dropout_mask(input._data, p))  # PyTorch's draws: see random.py
     return input * mask
 
 
