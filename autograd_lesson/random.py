@@ -257,7 +257,9 @@ def uniform(shape, dtype, low=0.0, high=1.0, generator=None):
         )
     n = math.prod(shape)
     u = _unit_uniform(_generator(generator), n, dtype)
-    if dtype == np.float64:
+    if (low, high) == (0, 1):
+        values = u  # u·1 + 0 is u exactly
+    elif dtype == np.float64:
         values = fma64(u, high - low, low)
     else:  # float32: the bounds are rounded to float32 first, then the width computed
         low_, high_ = f32(low), f32(high)
@@ -301,6 +303,11 @@ def _box_muller_blocks(generator, n, dtype, mean, std):
     return values
 
 
+def _scale_shift(z, std, mean, fma):
+    """z·std + mean rounded once; for the standard normal that is z itself."""
+    return z if (std, mean) == (1, 0) else fma(z, std, mean)
+
+
 def _box_muller_16(u, dtype, mean, std):
     """Each block of 16 uniforms: u1 = 1 - u[0:8], u2 = u[8:16] → 16 normals."""
     blocks = u.reshape(-1, 2, 8)
@@ -308,11 +315,11 @@ def _box_muller_16(u, dtype, mean, std):
     if dtype == np.float32:
         radius = np.sqrt(f32(-2) * log_avx2(u1))
         sin, cos = sincos_avx2(f32(2 * math.pi) * u2)
-        pair = [fma32(radius * cos, f32(std), f32(mean)), fma32(radius * sin, f32(std), f32(mean))]
+        pair = [_scale_shift(radius * c, f32(std), f32(mean), fma32) for c in (cos, sin)]
     else:
         radius = np.sqrt(-2 * np.log(u1))
         theta = 2 * math.pi * u2
-        pair = [fma64(radius * np.cos(theta), std, mean), fma64(radius * np.sin(theta), std, mean)]
+        pair = [_scale_shift(radius * c, std, mean, fma64) for c in (np.cos(theta), np.sin(theta))]
     return np.stack(pair, axis=1).reshape(-1)
 
 
@@ -337,7 +344,7 @@ def _box_muller_pairs(generator, n, mean, std):
     if len(values) > n:  # an odd count: the last sin waits in the cache
         generator._normal_cache = float(values[-1])
         values = values[:n]
-    return fma64(values, std, mean)
+    return _scale_shift(values, std, mean, fma64)
 
 
 # ------------------------------------------------------------------- integers

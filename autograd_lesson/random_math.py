@@ -61,12 +61,22 @@ def _two_product(a, b):
 def fma32(a, b, c):
     """float32 a*b + c with a single rounding (what the FMA instruction computes).
 
-    a*b is exact in float64 (24 + 24 bits < 53); the float64 sum rounded to odd, then
-    rounded to float32, is the correctly rounded a*b + c.
+    a*b is exact in float64 (24 + 24 bits < 53) and the float64 sum is a*b + c rounded to
+    53 bits. Rounding that to float32 is then the correctly rounded result, except when
+    the float64 sum landed exactly halfway between two float32 numbers: only those few
+    (about one in 10⁸) are redone with the exact error and a round-to-odd.
     """
-    a, b, c = (np.asarray(v, dtype=f32).astype(np.float64) for v in (a, b, c))
-    total, error = _two_sum(a * b, c)
-    return _round_to_odd(total, error).astype(f32)
+    a64 = np.asarray(a, dtype=f32).astype(np.float64)
+    b64 = np.float64(f32(b)) if np.isscalar(b) else np.asarray(b, dtype=f32).astype(np.float64)
+    c64 = np.float64(f32(c)) if np.isscalar(c) else np.asarray(c, dtype=f32).astype(np.float64)
+    total = a64 * b64 + c64
+    result = total.astype(f32)
+    halfway = (total.view(np.int64) & 0x1FFFFFFF) == 0x10000000
+    if halfway.any():
+        a64, b64, c64 = (np.broadcast_to(v, total.shape)[halfway] for v in (a64, b64, c64))
+        exact_total, error = _two_sum(a64 * b64, c64)
+        result[halfway] = _round_to_odd(exact_total, error).astype(f32)
+    return result
 
 
 def fma64(a, b, c):
