@@ -79,7 +79,7 @@ calls = st.one_of(
 )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(deadline=None)
 @given(seed=st.integers(0, 2**64 - 1), program=st.lists(calls, min_size=1, max_size=8))
 def test_random_call_sequences_match_torch_live(seed, program):
     torch = torch_or_skip()
