@@ -30,6 +30,7 @@ from .anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .creation import (
     arange,
     as_tensor,
+    bernoulli,
     empty,
     empty_like,
     eye,
@@ -37,6 +38,7 @@ from .creation import (
     full,
     full_like,
     linspace,
+    normal,
     ones,
     ones_like,
     rand,
@@ -184,7 +186,15 @@ from .legacy import (
     ShortTensor,
 )
 from .printing import set_printoptions
-from .random import Generator, initial_seed, manual_seed
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from .serialization import load, save
 from .tensor import Size, Tensor
 

@@ -9,8 +9,8 @@ import numbers
 import numpy as np
 
 from . import dtypes
+from . import random as _random
 from .device import check_creation_device
-from .random import rng
 from .tensor import Size, Tensor
 
 
@@ -149,34 +149,80 @@ def linspace(start, end, steps, dtype=None, requires_grad=False, device=None):
 
 
 def rand(*size, generator=None, dtype=None, requires_grad=False, device=None):
-    """Uniform random numbers in [0, 1)."""
+    """Uniform random numbers in [0, 1): PyTorch's numbers for the same seed."""
     check_creation_device(device, "rand")
     dtype = dtype or dtypes.DEFAULT_FLOAT
-    values = rng(generator).random(_size(size), dtype=dtype.numpy_dtype)
+    values = _random.uniform(_size(size), dtype.numpy_dtype, 0.0, 1.0, generator)
     return Tensor(values, requires_grad=requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, requires_grad=False, device=None):
-    """Standard normal random numbers (mean 0, standard deviation 1)."""
+    """Standard normal random numbers (mean 0, standard deviation 1), as PyTorch draws them."""
     check_creation_device(device, "randn")
     dtype = dtype or dtypes.DEFAULT_FLOAT
-    values = rng(generator).standard_normal(_size(size), dtype=dtype.numpy_dtype)
+    values = _random.normal(_size(size), dtype.numpy_dtype, 0.0, 1.0, generator)
     return Tensor(values, requires_grad=requires_grad)
 
 
-def randint(low, high=None, size=None, generator=None, dtype=None, device=None):
+def randint(
+    low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False
+):
     """Random integers in [low, high); `randint(high, size)` starts at 0, as in PyTorch."""
     check_creation_device(device, "randint")
     if size is None:
         low, high, size = 0, low, high
-    values = rng(generator).integers(low, high, _size((size,)))
-    return _make(values, dtype or dtypes.int64, False)
+    values = _random.randint(_size((size,)), int(low), int(high), generator)
+    return _make(values, dtype or dtypes.int64, requires_grad)
 
 
-def randperm(n, generator=None, dtype=None, device=None):
-    """A random ordering of 0, 1, ..., n-1."""
+def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random ordering of 0, 1, ..., n-1 (PyTorch's shuffle of it)."""
     check_creation_device(device, "randperm")
-    return _make(rng(generator).permutation(n), dtype or dtypes.int64, False)
+    return _make(_random.randperm(n, generator), dtype or dtypes.int64, requires_grad)
+
+
+def normal(mean, std=1.0, size=None, generator=None, dtype=None, requires_grad=False):
+    """Normal random numbers; `mean` and `std` are numbers (with a size) or tensors.
+
+    With tensors PyTorch draws standard normals z, then computes z·std + mean in two steps.
+    """
+    if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+        if size is None:
+            raise TypeError(_NORMAL_SIGNATURES.format(type(mean).__name__, type(std).__name__))
+        dtype = dtype or dtypes.DEFAULT_FLOAT
+        values = _random.normal(_size((size,)), dtype.numpy_dtype, mean, std, generator)
+        return Tensor(values, requires_grad=requires_grad)
+    mean_array = mean._data if isinstance(mean, Tensor) else None
+    std_array = std._data if isinstance(std, Tensor) else None
+    like = mean_array if std_array is None else std_array if mean_array is None else None
+    if like is None:
+        like = np.broadcast_arrays(mean_array, std_array)[0]
+    if std_array is None:  # normal(Tensor, float): N(0, std²) + mean
+        values = _random.normal(like.shape, like.dtype, 0.0, std, generator) + mean_array
+    else:  # a tensor std: z * std + mean
+        z = _random.normal(like.shape, like.dtype, 0.0, 1.0, generator)
+        values = z * std_array + (mean_array if mean_array is not None else like.dtype.type(mean))
+    return Tensor(values.astype(like.dtype), requires_grad=requires_grad)
+
+
+_NORMAL_SIGNATURES = """normal() received an invalid combination of arguments - got ({}, {}), \
+but expected one of:
+ * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)
+ * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)
+ * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)
+ * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, \
+Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, \
+torch.device device = None, bool pin_memory = False, bool requires_grad = False)
+"""
+
+
+def bernoulli(input, p=None, generator=None):  # noqa: A002 - PyTorch's argument name
+    """1 or 0 per element: 1 with the probability the element holds (or `p`, if given)."""
+    if p is not None:
+        values = _random.bernoulli_scalar(input.shape, p, generator)
+    else:
+        values = _random.bernoulli_tensor(input._data, generator)
+    return Tensor(values.astype(input._data.dtype))
 
 
 def zeros_like(t, dtype=None, requires_grad=False, device=None):
@@ -221,6 +267,7 @@ __all__ = [
     "Size",
     "arange",
     "as_tensor",
+    "bernoulli",
     "empty",
     "empty_like",
     "eye",
@@ -228,6 +275,7 @@ __all__ = [
     "full",
     "full_like",
     "linspace",
+    "normal",
     "ones",
     "ones_like",
     "rand",

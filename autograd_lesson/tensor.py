@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from . import dtypes, grad_mode, hooks, inplace, numpy_protocol, printing
+from . import dtypes, grad_mode, hooks, inplace, numpy_protocol, printing, random
 from . import tensor_methods as more
 from .broadcasting import check_broadcastable
 from .device import device, parse_to_arguments, refuse_cuda, require_cpu
@@ -26,7 +26,6 @@ from .ops import matmul as mat
 from .ops import reduction as red
 from .ops import shape as sh
 from .ops import writes
-from .random import rng as random_rng
 from .views import VersionCounter
 
 NON_LEAF_GRAD_WARNING = (
@@ -1166,21 +1165,25 @@ class Tensor:
     def index_fill(self, dim, index, value):
         return self.clone().index_fill_(dim, index, value)
 
+    # Random fills: PyTorch's numbers for the same seed (random.py), drawn only once every
+    # check has passed, so a refused write does not move the generator.
     def uniform_(self, a=0.0, b=1.0, generator=None):
-        rng = random_rng(generator)
-
-        def draw(shape, numpy_dtype):
-            return rng.uniform(a, b, shape).astype(numpy_dtype)
-
+        draw = lambda target: random.uniform_like(target, a, b, generator)  # noqa: E731
         return self._inplace(writes.Uniform, draw=draw)
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
-        rng = random_rng(generator)
-
-        def draw(shape, numpy_dtype):
-            return rng.normal(mean, std, shape).astype(numpy_dtype)
-
+        draw = lambda target: random.normal_like(target, mean, std, generator)  # noqa: E731
         return self._inplace(writes.Normal, draw=draw)
+
+    def bernoulli_(self, p=0.5, generator=None):
+        """1 with probability p (a number, or a tensor of them), else 0, in place."""
+        if isinstance(p, Tensor):
+            draw = lambda target: random.bernoulli_tensor(  # noqa: E731
+                np.broadcast_to(p._data, target.shape), generator
+            ).astype(target.dtype)
+            return self._inplace(writes.BernoulliTensor, draw=draw)
+        draw = lambda target: random.bernoulli_like(target, p, generator)  # noqa: E731
+        return self._inplace(writes.Bernoulli, draw=draw)
 
     def __setitem__(self, key, value):
         """x[key] = value: a write into the view x[key] (an index_put_ for lists and masks)."""

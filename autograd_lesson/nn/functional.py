@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, random
 from ..ops import conv as conv_ops
 from ..ops import (
     conv_general,
@@ -20,7 +20,6 @@ from ..ops import (
     pooling,
     reduction,
 )
-from ..random import rng
 from ..tensor import Tensor
 from . import losses2
 
@@ -219,8 +218,7 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
         return input
     if p == 1:
         return input * 0
-    keep = rng().random(input.shape) >= p
-    mask = Tensor((keep / (1 - p)).astype(input._data.dtype))
+    mask = Tensor(random.dropout_mask(input._data, p))  # PyTorch's draws: see random.py
     return input * mask
 
 

@@ -116,7 +116,7 @@ class Normal(Function):
     name_in_pytorch = "NormalBackward0"
 
     def forward(self, a, draw):
-        return draw(a.shape, a.dtype)
+        return draw(a)  # (the target itself: PyTorch fills it in memory order)
 
     def backward(self, grad):
         return np.zeros_like(grad)
@@ -126,6 +126,19 @@ class Uniform(Normal):
     """out = samples of U(low, high) (a.uniform_())    ∂out/∂a = 0"""
 
     name_in_pytorch = "UniformBackward0"
+
+
+class Bernoulli(Normal):
+    """out = 1 with probability p, else 0 (a.bernoulli_(p))    ∂out/∂a = 0"""
+
+    name_in_pytorch = "BernoulliBackward2"
+
+
+class BernoulliTensor(Normal):
+    """out = 1 with the probability in each element of p (a.bernoulli_(p_tensor))
+    ∂out/∂a = 0"""
+
+    name_in_pytorch = "BernoulliBackward1"
 
 
 class IndexPutAccumulate(IndexPut):
