@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import random
 from ..grad_mode import no_grad
+from ..tensor import Tensor
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -72,13 +73,13 @@ def _fan(tensor, mode):
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with U(a, b): PyTorch's `tensor.uniform_(a, b)`."""
     with no_grad():
-        return tensor.copy_(random.uniform_like(tensor._data, a, b, generator))
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with N(mean, std²): PyTorch's `tensor.normal_(mean, std)`."""
     with no_grad():
-        return tensor.copy_(random.normal_like(tensor._data, mean, std, generator))
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
@@ -113,7 +114,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         result = np.where(outside, redrawn, result)
         outside = (result < low) | (result > high)
     with no_grad():
-        return tensor.copy_(result)
+        return tensor.copy_(Tensor(result))
 
 
 def constant_(tensor, val):

@@ -539,7 +539,7 @@ class Module:
                 if assign:
                     self._assign(key, source, own[key])
                 else:
-                    own[key].copy_(source)
+                    own[key].copy_(source if isinstance(source, Tensor) else Tensor(source))
         return _IncompatibleKeys(missing, unexpected)
 
     def _missing_keys(self, own, state_dict):
