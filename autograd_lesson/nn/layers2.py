@@ -10,7 +10,6 @@ from .. import dtypes
 from ..ops import activation, avg_pool, gather_scatter
 from ..ops import conv1d as conv1d_ops
 from ..ops import layer_norm as ln
-from ..random import rng
 from ..tensor import Tensor
 from . import functional as F
 
@@ -157,12 +156,15 @@ def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
         warnings.warn(DROPOUT2D_3D_WARNING, UserWarning, stacklevel=2)
     if not training or p == 0:
         return input
-    # One draw per (sample, channel), from the engine's random source; spread over the rest.
-    channels = input.shape[:2] if input.ndim >= 2 else input.shape
-    keep = rng().random(channels) >= p if p < 1 else np.zeros(channels, dtype=bool)
-    mask = (keep / (1 - p) if p < 1 else keep.astype(float)).astype(input._data.dtype)
-    mask = mask.reshape(mask.shape + (1,) * (input.ndim - mask.ndim))
-    return input * Tensor(mask)
+    # As PyTorch: one draw per (sample, channel), bernoulli_(1 - p) then / (1 - p), the
+    # same numbers as torch for the same seed; size-1 dims spread it over each channel.
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+    noise = Tensor(np.zeros(shape, dtype=input._data.dtype))
+    if p == 1:
+        return input * noise
+    noise.bernoulli_(1 - p)
+    noise.div_(1 - p)
+    return input * noise
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
