@@ -9,8 +9,10 @@ import warnings
 import numpy as np
 
 from .. import dtypes
-from ..ops import conv as conv_ops
 from ..ops import elementwise, loss, matmul, normalization, pooling, reduction
+from ..ops.conv_fast import convolution_for
+from ..ops.pooling_fast import max_pool_for
+from ..ops.windows import output_hw
 from ..random import rng
 from ..tensor import Size, Tensor
 
@@ -101,7 +103,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             f"Kernel size: ({kh} x {kw}). Kernel size can't be greater than actual input size"
         )
     bias = _absent(weight) if bias is None else bias
-    return conv_ops.Convolution.apply(input, weight, bias, stride=stride, padding=padding)
+    convolution = convolution_for(input.shape, weight.shape, stride, padding)
+    return convolution.apply(input, weight, bias, stride=stride, padding=padding)
 
 
 def _conv_padding(padding, kernel):
@@ -234,15 +237,14 @@ def max_pool2d(
     if input.ndim == 3:
         return max_pool2d(input.unsqueeze(0), kernel, stride, padding).squeeze(0)
     _, c, h, w = input.shape
-    out_hw = [
-        conv_ops.output_size(n, k, s, p) for n, k, s, p in zip((h, w), kernel, stride, padding)
-    ]
+    out_hw = output_hw((h, w), kernel, stride, padding)
     if min(out_hw) < 1:
         raise RuntimeError(
             f"Given input size: ({c}x{h}x{w}). Calculated output size: "
             f"({c}x{out_hw[0]}x{out_hw[1]}). Output size is too small"
         )
-    return pooling.MaxPool2d.apply(input, kernel=kernel, stride=stride, padding=padding)
+    max_pool = max_pool_for(input.shape, kernel)
+    return max_pool.apply(input, kernel=kernel, stride=stride, padding=padding)
 
 
 def adaptive_avg_pool2d(input, output_size):  # noqa: A002
@@ -253,7 +255,7 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
         return input.mean(dim=(-2, -1), keepdim=True)
     if input.ndim == 3:
         return adaptive_avg_pool2d(input.unsqueeze(0), size).squeeze(0)
-    return pooling.AdaptiveAvgPool2d.apply(input, output_size=size)
+    return pooling.AdaptiveAvgPool2dOp.apply(input, output_size=size)
 
 
 # ---------------------------------------------------------------------- losses

@@ -1,0 +1,136 @@
+"""The engine's thread policy: when an operation uses more than one core, and how.
+
+A second core makes a big training step almost twice as fast, and can make a small one
+slower: handing work to another thread costs tens of microseconds, and on a machine busy
+with other work a BLAS thread that waits for a busy core stalls the product it belongs to
+(NumPy's OpenBLAS threads spin while they wait). So the engine decides, not the BLAS:
+
+1. Inside the engine's convolution, pooling and batch-norm ops, BLAS runs one thread per
+   product (`single_threaded_blas`): a small product never pays for threading.
+2. An operation with enough work splits its batch into parts (`split`) and computes the
+   parts at the same time (`run`), on Python threads. NumPy releases the GIL inside its
+   kernels (products, copies, element-wise loops), so the parts really run in parallel.
+3. How many parts depends on the work only, never on the number of threads: each thread
+   count runs the same parts (one after the other with one thread), so it computes the
+   same numbers, bit for bit, on every machine.
+
+`set_num_threads(n)` and `get_num_threads()` set and read the number of threads, as
+PyTorch's functions of that name do; the default is the number of cores this process may
+use, or OMP_NUM_THREADS when it is set. Products outside these ops (nn.Linear, `a @ b`)
+can follow the same rule with `blas_threads_for(work)`.
+
+BLAS threads are set through threadpoolctl. Without it, BLAS keeps its own thread count
+(the numbers are the same; only the speed on a busy machine differs).
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+# Below this many multiply-adds an op is not split: the hand-off to a second thread would
+# cost more than it saves. 2²² is about 0.1 ms of BLAS work on one core.
+PART_MIN_WORK = 2**22
+# At most this many parts: one per core on the 2-core machines the course targets.
+MAX_PARTS = 2
+# Products smaller than this (multiply-adds) run on one BLAS thread (`blas_threads_for`).
+BLAS_THREADING_MIN_WORK = 2**24
+
+_num_threads = None  # set by set_num_threads; None: the default below
+_pool = None  # the worker threads, made on first use
+
+
+def get_num_threads():
+    """How many threads the engine's operations use (as torch.get_num_threads())."""
+    if _num_threads is not None:
+        return _num_threads
+    from_environment = os.environ.get("OMP_NUM_THREADS", "")
+    if from_environment.isdigit() and int(from_environment) > 0:
+        return int(from_environment)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def set_num_threads(count):
+    """Use `count` threads from now on (as torch.set_num_threads(count))."""
+    global _num_threads, _pool
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _num_threads = count
+    if _pool is not None:
+        _pool.shutdown(wait=True)
+        _pool = None
+
+
+def split(count, work):
+    """The parts (slices of range(count)) an op with `work` multiply-adds is split into.
+
+    One part, the whole, unless each of two parts would still hold PART_MIN_WORK.
+    """
+    parts = min(MAX_PARTS, count, max(1, work // PART_MIN_WORK))
+    bounds = [count * k // parts for k in range(parts + 1)]
+    return [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
+
+
+def run(function, parts):
+    """[function(part) for part in parts], computed at the same time on the engine's threads.
+
+    The calling thread computes the first part itself while the workers compute the rest.
+    """
+    if len(parts) == 1 or get_num_threads() == 1:
+        return [function(part) for part in parts]
+    futures = [_workers().submit(function, part) for part in parts[1:]]
+    first = function(parts[0])
+    return [first] + [future.result() for future in futures]
+
+
+def _workers():
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(get_num_threads() - 1, thread_name_prefix="autograd_lesson")
+    return _pool
+
+
+# ---------------------------------------------------------------------- BLAS threads
+
+
+def _blas_libraries():
+    """threadpoolctl's handles on the BLAS libraries NumPy loaded ([] without threadpoolctl)."""
+    global _blas
+    if _blas is None:
+        try:
+            import numpy  # noqa: F401 - loads the BLAS, so that threadpoolctl finds it
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _blas = []
+        else:
+            _blas = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _blas
+
+
+_blas = None
+
+
+@contextmanager
+def blas_threads(count):
+    """BLAS products use `count` threads inside the `with` block; the old count after."""
+    libraries = _blas_libraries()
+    before = [library.get_num_threads() for library in libraries]
+    for library, old in zip(libraries, before):
+        if old != count:
+            library.set_num_threads(count)
+    try:
+        yield
+    finally:
+        for library, old in zip(libraries, before):
+            if old != count:
+                library.set_num_threads(old)
+
+
+def single_threaded_blas():
+    """BLAS on one thread inside the `with` block (point 1 of the policy above)."""
+    return blas_threads(1)
+
+
+def blas_threads_for(work):
+    """BLAS threads for a product of `work` multiply-adds (m·k·n for an (m, k) @ (k, n)):
+    one below BLAS_THREADING_MIN_WORK, get_num_threads() from there on."""
+    return blas_threads(get_num_threads() if work >= BLAS_THREADING_MIN_WORK else 1)
