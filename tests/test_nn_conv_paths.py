@@ -1,8 +1,9 @@
 """Every fast path gives the reading path's values and gradients.
 
-ops/conv.py's Convolution (im2col, one product) and ops/pooling.py's MaxPool2dWithIndices
-are the definitions a learner reads; ops/conv_fast.py and ops/pooling_fast.py compute the
-same sums in other orders, on parts of the batch at the same time. Here every path runs
+ops/conv.py's Convolution (im2col, one product), ops/pooling.py's MaxPool2dWithIndices and
+ops/normalization.py's BatchNorm are the definitions a learner reads; ops/conv_fast.py,
+ops/pooling_fast.py and ops/normalization_fast.py compute the same in other orders, on
+parts of the batch (or of the channels) at the same time. Here every path runs
 on the same inputs (float64) and must give the reading path's output and every gradient
 (input, weight, bias), over shapes, strides and paddings; the reading path itself is
 checked against the definition written out with einsum. With PART_MIN_WORK lowered, the
@@ -16,8 +17,9 @@ import autograd_lesson as torch
 from autograd_lesson import threads
 from autograd_lesson.autograd import gradcheck
 from autograd_lesson.nn import functional as F
-from autograd_lesson.ops import conv_fast, pooling_fast
+from autograd_lesson.ops import conv_fast, normalization_fast, pooling_fast
 from autograd_lesson.ops.conv import Convolution
+from autograd_lesson.ops.normalization import BatchNorm
 from autograd_lesson.ops.pooling import MaxPool2dWithIndices
 from autograd_lesson.ops.windows import output_size
 
@@ -217,3 +219,72 @@ def test_which_path_a_max_pool_takes():
     assert pooling_fast.max_pool_for((32, 64, 32, 32), (3, 3)) is pooling_fast.MaxPool2dInParts
     assert pooling_fast.max_pool_for((1, 2, 4, 4), (2, 2)) is MaxPool2dWithIndices
     assert pooling_fast.max_pool_for((32, 64, 32, 32), (16, 16)) is MaxPool2dWithIndices
+
+
+# ---------------------------------------------------------------------- batch norm
+
+BATCH_NORMS = [normalization_fast.BatchNormInParts, normalization_fast.BatchNormInPlace]
+# (input shape, training, affine, running statistics)
+BN_CASES = [
+    ((4, 3, 5, 5), True, True, True),
+    ((4, 3, 5, 5), False, True, True),
+    ((2, 5, 3, 4), True, False, True),
+    ((6, 4), True, True, False),
+    ((3, 4, 7), False, False, True),
+]
+
+
+def batch_norm_values_and_grads(cls, case):
+    shape, training, affine, tracked = case
+    rng = np.random.default_rng(0)
+    channels = shape[1]
+    x, w, b = leaves(shape, (channels,), (channels,))
+    if not affine:
+        w = b = torch.tensor(np.empty(0))
+    mean, var = rng.standard_normal(channels), rng.random(channels) + 0.5
+    stats = (mean.copy(), var.copy()) if tracked else (None, None)
+    out = cls.apply(
+        x,
+        w,
+        b,
+        running_mean=stats[0],
+        running_var=stats[1],
+        training=training,
+        momentum=0.1,
+        eps=1e-5,
+    )
+    out.backward(torch.tensor(rng.standard_normal(shape)))
+    grads = [None if t.grad is None else t.grad.numpy() for t in (x, w, b)]
+    running = list(stats) if tracked else []
+    return [out.detach().numpy(), *grads, *running]
+
+
+@pytest.mark.parametrize("case", BN_CASES, ids=str)
+@pytest.mark.parametrize("cls", BATCH_NORMS, ids=lambda cls: cls.__name__)
+def test_every_batch_norm_path_gives_the_reading_paths_values_and_gradients(cls, case, small_parts):
+    expected = batch_norm_values_and_grads(BatchNorm, case)
+    assert_same(batch_norm_values_and_grads(cls, case), expected)
+
+
+def test_reading_batch_norm_is_the_definition():
+    x = np.random.default_rng(0).standard_normal((4, 3, 2, 2))
+    out = BatchNorm.apply(
+        torch.tensor(x),
+        torch.tensor(np.empty(0)),
+        torch.tensor(np.empty(0)),
+        running_mean=None,
+        running_var=None,
+        training=True,
+        momentum=0.1,
+        eps=0.0,
+    )
+    mean = x.mean(axis=(0, 2, 3), keepdims=True)
+    std = x.std(axis=(0, 2, 3), keepdims=True)
+    np.testing.assert_allclose(out.numpy(), (x - mean) / std, rtol=1e-12)
+
+
+def test_which_path_a_batch_norm_takes():
+    assert (
+        normalization_fast.batch_norm_for((32, 64, 16, 16)) is normalization_fast.BatchNormInParts
+    )
+    assert normalization_fast.batch_norm_for((2, 3, 4, 4)) is BatchNorm

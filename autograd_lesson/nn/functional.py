@@ -9,8 +9,9 @@ import warnings
 import numpy as np
 
 from .. import dtypes
-from ..ops import elementwise, loss, matmul, normalization, pooling, reduction
+from ..ops import elementwise, loss, matmul, pooling, reduction
 from ..ops.conv_fast import convolution_for
+from ..ops.normalization_fast import batch_norm_for
 from ..ops.pooling_fast import max_pool_for
 from ..ops.windows import output_hw
 from ..random import rng
@@ -146,7 +147,7 @@ def batch_norm(
     if not training and running_mean is None:
         training = True  # no running statistics to use: PyTorch normalises with the batch's
     stats = (None, None) if running_mean is None else (running_mean._data, running_var._data)
-    return normalization.BatchNorm.apply(
+    return batch_norm_for(input.shape).apply(
         input,
         _absent(input) if weight is None else weight,
         _absent(input) if bias is None else bias,

@@ -34,9 +34,9 @@ class BatchInParts:
 
         with threads.single_threaded_blas():
             outs = threads.run(forward_part, range(len(self.parts)))
-        # The parts hold slices of x (views that keep x alive); saving x itself costs no
-        # memory and makes backward after a freed graph raise PyTorch's error, as any node.
-        self.save_for_backward(x, *inputs)
+        # What the parts saved, saved here too: no copy, and backward after a freed graph
+        # raises PyTorch's error, as at any node.
+        self.save_for_backward(*(array for node in self.part_nodes for array in node.saved_tensors))
         return outs[0] if len(outs) == 1 else np.concatenate(outs)
 
     def backward(self, grad):
