@@ -25,8 +25,10 @@ from autograd_lesson.ops.windows import output_size
 
 CONVOLUTIONS = [
     conv_fast.ConvolutionInParts,
+    conv_fast.ConvolutionByOffsetInParts,
     conv_fast.ConvolutionByOffset,
-    conv_fast.ConvolutionOffsetByOffset,
+    conv_fast.ConvolutionWindowRowsInParts,
+    conv_fast.ConvolutionWindowRows,
 ]
 # (batch, in channels, out channels, (height, width), kernel, stride, padding)
 CONV_SHAPES = [
@@ -134,7 +136,7 @@ def test_the_thread_count_does_not_change_a_single_bit(monkeypatch):
     for count in (1, 2):
         monkeypatch.setattr(threads, "_num_threads", count)
         monkeypatch.setattr(threads, "_pool", None)
-        results[count] = conv_values_and_grads(conv_fast.ConvolutionByOffset, case)
+        results[count] = conv_values_and_grads(conv_fast.ConvolutionByOffsetInParts, case)
     for one, two in zip(results[1], results[2]):
         assert np.array_equal(one, two)
 
@@ -142,7 +144,7 @@ def test_the_thread_count_does_not_change_a_single_bit(monkeypatch):
 def test_a_part_node_is_released_with_its_parent(monkeypatch):
     monkeypatch.setattr(threads, "PART_MIN_WORK", 1)
     x, w, b = leaves((2, 16, 4, 4), (3, 16, 3, 3), (3,))
-    out = conv_fast.ConvolutionByOffset.apply(x, w, b, stride=(1, 1), padding=(1, 1))
+    out = conv_fast.ConvolutionByOffsetInParts.apply(x, w, b, stride=(1, 1), padding=(1, 1))
     node = out.grad_fn
     assert len(node.part_nodes) == 2
     out.sum().backward()
@@ -154,10 +156,11 @@ def test_a_part_node_is_released_with_its_parent(monkeypatch):
 # ResNet-18's convolutions on 3×64×64 images, and the path each takes.
 RESNET_CHOICES = [
     ((32, 3, 64, 64), (64, 3, 7, 7), (2, 2), (3, 3), conv_fast.ConvolutionInParts),
-    ((32, 64, 16, 16), (64, 64, 3, 3), (1, 1), (1, 1), conv_fast.ConvolutionByOffset),
-    ((32, 256, 4, 4), (256, 256, 3, 3), (1, 1), (1, 1), conv_fast.ConvolutionByOffset),
-    ((32, 512, 2, 2), (512, 512, 3, 3), (1, 1), (1, 1), conv_fast.ConvolutionInParts),
-    ((1, 64, 16, 16), (64, 64, 3, 3), (1, 1), (1, 1), conv_fast.ConvolutionByOffset),
+    ((32, 64, 16, 16), (64, 64, 3, 3), (1, 1), (1, 1), conv_fast.ConvolutionByOffsetInParts),
+    ((32, 256, 4, 4), (256, 256, 3, 3), (1, 1), (1, 1), conv_fast.ConvolutionByOffsetInParts),
+    ((32, 512, 2, 2), (512, 512, 3, 3), (1, 1), (1, 1), conv_fast.ConvolutionWindowRowsInParts),
+    ((1, 64, 16, 16), (64, 64, 3, 3), (1, 1), (1, 1), conv_fast.ConvolutionByOffsetInParts),
+    ((1, 256, 4, 4), (256, 256, 3, 3), (1, 1), (1, 1), conv_fast.ConvolutionWindowRowsInParts),
     ((1, 3, 4, 4), (2, 3, 3, 3), (1, 1), (1, 1), Convolution),
 ]
 
@@ -169,7 +172,7 @@ def test_which_path_a_convolution_takes(x_shape, w_shape, stride, padding, expec
 
 def test_conv2d_uses_the_chosen_path():
     x, w = leaves((2, 16, 8, 8), (16, 16, 3, 3))
-    assert type(F.conv2d(x, w, padding=1).grad_fn) is conv_fast.ConvolutionByOffset
+    assert type(F.conv2d(x, w, padding=1).grad_fn) is conv_fast.ConvolutionByOffsetInParts
     small = F.conv2d(*leaves((1, 1, 3, 3), (1, 1, 2, 2)))
     assert type(small.grad_fn) is Convolution
     assert small.grad_fn.name() == "ConvolutionBackward0"

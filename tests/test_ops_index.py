@@ -54,11 +54,11 @@ def test_an_op_row_carries_its_derivative_and_fast_paths_follow_it():
     at = names.index("Convolution")
     assert rows[at].node_name == "ConvolutionBackward0" and not rows[at].fast_path
     assert "∂loss/∂W" in rows[at].derivative
-    following = {row.class_name for row in rows[at + 1 : at + 4]}
-    assert following == {"ConvolutionInParts", "ConvolutionByOffset", "ConvolutionOffsetByOffset"}
-    assert all(
-        row.fast_path and row.node_name == "ConvolutionBackward0" for row in rows[at + 1 : at + 4]
-    )
+    fast = [cls.__name__ for cls in index.op_classes() if issubclass(cls, conv.Convolution)]
+    fast.remove("Convolution")
+    following = rows[at + 1 : at + 1 + len(fast)]
+    assert sorted(row.class_name for row in following) == sorted(fast) and len(fast) >= 3
+    assert all(row.fast_path and row.node_name == "ConvolutionBackward0" for row in following)
 
 
 def test_every_node_of_a_training_graph_is_in_the_index():

@@ -6,25 +6,31 @@ gradients. `convolution_for` picks the class for a call (nn.functional.conv2d as
 
 * `Convolution` itself, for small convolutions (below MIN_WORK multiply-adds): there,
   anything else would cost more in Python than it could save.
-* `ConvolutionInParts`: the same im2col and products, with the batch split into parts
-  that run at the same time, one per core (autograd_lesson/threads.py says when and why).
-  Chosen for big convolutions with few input channels (the RGB stem) or fewer output
-  pixels than output channels (deep layers), where one product with the whole of cols is
-  what BLAS does best.
-* `ConvolutionByOffset`, also in parts: one product per kernel offset (i, j) instead of
-  one with cols: out = Σ_{i,j} w[:, :, i, j] @ window(i, j), where window(i, j) holds the
-  pixels that offset sees at every position. No cols (kh·kw times bigger than the input)
-  is ever made: the temporaries are the size of one activation, reused from offset to
-  offset, which keeps a ResNet's training step below PyTorch's peak memory; and backward
-  needs no col2im. It works "channels last" (N, H, W, C): a pixel's C values side by
-  side, so copying a window moves runs of C numbers, not single ones. Chosen with at
-  least 16 input channels (each product's inner dimension; thinner ones run slowly in
-  BLAS) and at least as many output pixels as output channels.
+* Every other convolution runs in parts: the images of the batch split into parts that
+  are computed at the same time, one per core (ops/parts.py; autograd_lesson/threads.py
+  says when a batch is split). Each part is computed by one of three classes:
+* `ConvolutionByOffset` (in `ConvolutionByOffsetInParts`), with at least 16 input
+  channels and at least as many output pixels as output channels: one product per
+  kernel offset (i, j) instead of one with cols, out = Σ_{i,j} window(i, j) @ w[:, :, i, j]ᵀ,
+  where window(i, j) holds the pixels that offset sees at every position. No cols (kh·kw
+  times bigger than the input) is ever made: the temporaries are the size of one
+  activation, reused from offset to offset, which keeps a ResNet's training step below
+  PyTorch's peak memory; and backward needs no col2im. It works "channels last" (N, H, W,
+  C): a pixel's C values side by side, so copying a window moves runs of C numbers. With
+  fewer channels each product's inner dimension is too thin for BLAS to run at speed.
+* `ConvolutionWindowRows` (in `ConvolutionWindowRowsInParts`), with fewer output pixels
+  than output channels (deep layers, small batches): im2col with one row per window,
+  copied from channels-last images, whose copies and col2im move runs of C numbers
+  where conv.py's per-offset copies of tiny (2×2) images would move single ones.
+* `Convolution` (in `ConvolutionInParts`) for the rest: few input channels and big
+  images, such as an RGB stem, where conv.py's copies of whole image rows are the fast ones.
 """
 
-import numpy as np
 
-from .conv import Convolution, needs_grad
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .conv import Convolution, channels_first, images_first, needs_grad
 from .parts import BatchInParts
 from .windows import kernel_offsets, output_hw, pad, unpad
 
@@ -40,8 +46,10 @@ def convolution_for(x_shape, weight_shape, stride, padding):
     pixels = x_shape[0] * out_hw[0] * out_hw[1]
     if pixels * c_out * c_in * kh * kw < MIN_WORK:
         return Convolution
-    if c_in >= 16 and pixels >= c_out:
-        return ConvolutionByOffset
+    if pixels < c_out:
+        return ConvolutionWindowRowsInParts
+    if c_in >= 16:
+        return ConvolutionByOffsetInParts
     return ConvolutionInParts
 
 
@@ -56,8 +64,8 @@ class ConvolutionInParts(BatchInParts, Convolution):
         return len(x) * out_hw[0] * out_hw[1] * weight.size
 
 
-class ConvolutionOffsetByOffset(Convolution):
-    """One part of ConvolutionByOffset: out = Σ_{i,j} window(i, j) @ w[:, :, i, j]ᵀ,
+class ConvolutionByOffset(Convolution):
+    """One part of ConvolutionByOffsetInParts: out = Σ_{i,j} window(i, j) @ w[:, :, i, j]ᵀ,
     computed offset by offset in channels-last layout, in one thread."""
 
     def forward(self, x, weight, bias, stride, padding):
@@ -123,10 +131,68 @@ class ConvolutionOffsetByOffset(Convolution):
         return np.ascontiguousarray(grad_x.transpose(0, 3, 1, 2))
 
 
-class ConvolutionByOffset(ConvolutionInParts):
-    """ConvolutionOffsetByOffset's products, the batch in parts computed at the same time."""
+class ConvolutionByOffsetInParts(ConvolutionInParts):
+    """ConvolutionByOffset's products, the batch in parts computed at the same time."""
 
-    part_class = ConvolutionOffsetByOffset
+    part_class = ConvolutionByOffset
+
+
+class ConvolutionWindowRows(Convolution):
+    """One part of ConvolutionWindowRowsInParts: im2col as rows, copied from channels-last
+    images in the weights' own (c, i, j) order, then out = W @ colsᵀ."""
+
+    def forward(self, x, weight, bias, stride, padding):
+        self.stride, self.padding, self.has_bias = stride, padding, bias.size > 0
+        self.kernel = weight.shape[2:]
+        self.out_hw = output_hw(x.shape[2:], self.kernel, stride, padding)
+        cols = window_rows(channels_last_padded(x, padding), self.kernel, stride)
+        out = weight.reshape(len(weight), -1) @ cols.T  # (Cout, N·Ho·Wo)
+        if self.has_bias:
+            out += bias[:, None]
+        self.save_for_backward(x, weight)
+        return images_first(out, len(x), self.out_hw)
+
+    def backward(self, grad):
+        x, weight = self.saved_tensors
+        grad_out = channels_first(grad)  # (Cout, N·Ho·Wo)
+        grad_bias = grad_out.sum(axis=1) if self.has_bias else None
+        grad_weight = grad_x = None
+        if needs_grad(self, 1):
+            cols = window_rows(channels_last_padded(x, self.padding), self.kernel, self.stride)
+            grad_weight = (grad_out @ cols).reshape(weight.shape)
+            del cols  # free before grad_cols, as big, is made
+        if needs_grad(self, 0):
+            grad_cols = grad_out.T @ weight.reshape(len(weight), -1)  # (N·Ho·Wo, C·kh·kw)
+            grad_x = self.rows_to_image(grad_cols, x.shape)
+        return grad_x, grad_weight, grad_bias
+
+    def rows_to_image(self, grad_cols, x_shape):
+        """The adjoint of window_rows: each row's pieces added back where the window took
+        them from, one kernel offset at a time, runs of C channels at once."""
+        (n, c, h, w), (kh, kw), (ph, pw) = x_shape, self.kernel, self.padding
+        pieces = grad_cols.reshape(n, *self.out_hw, c, kh, kw)
+        grad_padded = np.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=grad_cols.dtype)
+        for i, j, (rows, columns) in kernel_offsets(self.kernel, self.out_hw, self.stride):
+            grad_padded[:, rows, columns, :] += pieces[..., i, j]
+        grad_x = unpad(grad_padded, self.padding, (h, w), spatial_axes=(1, 2))
+        return np.ascontiguousarray(grad_x.transpose(0, 3, 1, 2))
+
+
+class ConvolutionWindowRowsInParts(ConvolutionInParts):
+    """ConvolutionWindowRows's products, the batch in parts computed at the same time."""
+
+    part_class = ConvolutionWindowRows
+
+
+def window_rows(x_padded, kernel, stride):
+    """Every window of a padded channels-last (N, H, W, C) array as one row of a matrix
+    (N·Ho·Wo, C·kh·kw), in the (c, i, j) order of PyTorch's weights: they need no copy."""
+    (kh, kw), (sh, sw), c = kernel, stride, x_padded.shape[3]
+    if kh == 1 and kw == 1:  # a 1×1 convolution: each (strided) pixel is its own window
+        return x_padded[:, ::sh, ::sw, :].reshape(-1, c)
+    # A view (no copy) of shape (N, Ho, Wo, C, kh, kw); the reshape makes the one copy.
+    windows = sliding_window_view(x_padded, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
+    return windows.reshape(-1, c * kh * kw)
 
 
 def channels_last_padded(x, padding):
