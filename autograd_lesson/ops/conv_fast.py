@@ -18,10 +18,11 @@ gradients. `convolution_for` picks the class for a call (nn.functional.conv2d as
   PyTorch's peak memory; and backward needs no col2im. It works "channels last" (N, H, W,
   C): a pixel's C values side by side, so copying a window moves runs of C numbers. With
   fewer channels each product's inner dimension is too thin for BLAS to run at speed.
-* `ConvolutionWindowRows` (in `ConvolutionWindowRowsInParts`), with fewer output pixels
-  than output channels (deep layers, small batches): im2col with one row per window,
-  copied from channels-last images, whose copies and col2im move runs of C numbers
-  where conv.py's per-offset copies of tiny (2×2) images would move single ones.
+* `ConvolutionWindowRows`, with fewer output pixels than output channels (deep layers,
+  small batches): im2col with one row per window, copied from channels-last images,
+  whose copies and col2im move runs of C numbers where conv.py's per-offset copies of
+  tiny (2×2) images would move single ones. Here the weights are bigger than the
+  images, so `ConvolutionWindowRowsInParts` splits its products by channels instead.
 * `Convolution` (in `ConvolutionInParts`) for the rest: few input channels and big
   images, such as an RGB stem, where conv.py's copies of whole image rows are the fast ones.
 """
@@ -30,6 +31,7 @@ gradients. `convolution_for` picks the class for a call (nn.functional.conv2d as
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .. import threads
 from .conv import Convolution, channels_first, images_first, needs_grad
 from .parts import BatchInParts
 from .windows import kernel_offsets, output_hw, pad, unpad
@@ -167,21 +169,81 @@ class ConvolutionWindowRows(Convolution):
         return grad_x, grad_weight, grad_bias
 
     def rows_to_image(self, grad_cols, x_shape):
-        """The adjoint of window_rows: each row's pieces added back where the window took
-        them from, one kernel offset at a time, runs of C channels at once."""
-        (n, c, h, w), (kh, kw), (ph, pw) = x_shape, self.kernel, self.padding
-        pieces = grad_cols.reshape(n, *self.out_hw, c, kh, kw)
+        """The adjoint of window_rows, as a (C-ordered) NCHW gradient of x."""
+        (n, c, h, w), (ph, pw) = x_shape, self.padding
         grad_padded = np.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=grad_cols.dtype)
-        for i, j, (rows, columns) in kernel_offsets(self.kernel, self.out_hw, self.stride):
-            grad_padded[:, rows, columns, :] += pieces[..., i, j]
+        self.add_rows_to_image(grad_cols, grad_padded)
         grad_x = unpad(grad_padded, self.padding, (h, w), spatial_axes=(1, 2))
         return np.ascontiguousarray(grad_x.transpose(0, 3, 1, 2))
 
+    def add_rows_to_image(self, grad_cols, grad_padded):
+        """Each row's pieces added back where the window took them from (the padded NHWC
+        gradient), one kernel offset at a time, runs of C channels at once."""
+        n, _, _, c = grad_padded.shape
+        pieces = grad_cols.reshape(n, *self.out_hw, c, *self.kernel)
+        for i, j, (rows, columns) in kernel_offsets(self.kernel, self.out_hw, self.stride):
+            grad_padded[:, rows, columns, :] += pieces[..., i, j]
 
-class ConvolutionWindowRowsInParts(ConvolutionInParts):
-    """ConvolutionWindowRows's products, the batch in parts computed at the same time."""
 
-    part_class = ConvolutionWindowRows
+class ConvolutionWindowRowsInParts(ConvolutionWindowRows):
+    """ConvolutionWindowRows's products in parts computed at the same time, split by
+    channels, not by images: here the weights are bigger than the images, and a part
+    per image group would read all of them again. The output and ∂W are split by output
+    channels (rows of W), ∂x by input channels (columns of W, and the channels of x)."""
+
+    def forward(self, x, weight, bias, stride, padding):
+        self.stride, self.padding, self.has_bias = stride, padding, bias.size > 0
+        self.kernel = weight.shape[2:]
+        self.out_hw = output_hw(x.shape[2:], self.kernel, stride, padding)
+        cols = window_rows(channels_last_padded(x, padding), self.kernel, stride)
+        w_rows = weight.reshape(len(weight), -1)
+        out = np.empty((len(weight), len(cols)), dtype=x.dtype)  # (Cout, N·Ho·Wo)
+
+        def forward_part(channels):
+            np.matmul(w_rows[channels], cols.T, out=out[channels])
+
+        self.run_in_parts(forward_part, len(weight), out.size * cols.shape[1])
+        if self.has_bias:
+            out += bias[:, None]
+        self.save_for_backward(x, weight)
+        return images_first(out, len(x), self.out_hw)
+
+    def backward(self, grad):
+        x, weight = self.saved_tensors
+        (c_out, c_in, kh, kw), work = weight.shape, grad.size * weight[0].size
+        grad_out = channels_first(grad)  # (Cout, N·Ho·Wo)
+        grad_bias = grad_out.sum(axis=1) if self.has_bias else None
+        w_rows = weight.reshape(c_out, -1)
+        grad_weight = grad_x = None
+        if needs_grad(self, 1):
+            cols = window_rows(channels_last_padded(x, self.padding), self.kernel, self.stride)
+            grad_weight = np.empty(weight.shape, dtype=weight.dtype)
+            grad_w_rows = grad_weight.reshape(c_out, -1)
+
+            def weight_part(channels):
+                np.matmul(grad_out[channels], cols, out=grad_w_rows[channels])
+
+            self.run_in_parts(weight_part, c_out, work)
+            del cols
+        if needs_grad(self, 0):
+            n, _, h, w = x.shape
+            (ph, pw), per_channel = self.padding, kh * kw
+            grad_padded = np.zeros((n, h + 2 * ph, w + 2 * pw, c_in), dtype=grad.dtype)
+
+            def input_part(channels):
+                columns = slice(channels.start * per_channel, channels.stop * per_channel)
+                grad_cols = grad_out.T @ w_rows[:, columns]  # these channels' (c, i, j)
+                self.add_rows_to_image(grad_cols, grad_padded[..., channels])
+
+            self.run_in_parts(input_part, c_in, work)
+            grad_x = unpad(grad_padded, self.padding, (h, w), spatial_axes=(1, 2))
+            grad_x = np.ascontiguousarray(grad_x.transpose(0, 3, 1, 2))
+        return grad_x, grad_weight, grad_bias
+
+    @staticmethod
+    def run_in_parts(function, channels, work):
+        with threads.single_threaded_blas():
+            threads.run(function, threads.split(channels, work))
 
 
 def window_rows(x_padded, kernel, stride):
