@@ -23,7 +23,10 @@ BLAS threads are set through threadpoolctl. Without it, BLAS keeps its own threa
 (the numbers are the same; only the speed on a busy machine differs).
 """
 
+import itertools
 import os
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -73,13 +76,56 @@ def split(count, work):
 def run(function, parts):
     """[function(part) for part in parts], computed at the same time on the engine's threads.
 
-    The calling thread computes the first part itself while the workers compute the rest.
+    The parts are a queue: the calling thread and the workers each take the next part
+    until none is left, so a thread that the machine keeps waiting (other programs
+    running) delays only the part it took, never parts it has not started. When threads
+    stop paying (see `_pays_off`), the parts run one after the other for a while.
     """
-    if len(parts) == 1 or get_num_threads() == 1:
+    parts = list(parts)
+    if len(parts) == 1 or get_num_threads() == 1 or time.monotonic() < _alone_until:
         return [function(part) for part in parts]
-    futures = [_workers().submit(function, part) for part in parts[1:]]
-    first = function(parts[0])
-    return [first] + [future.result() for future in futures]
+    results, errors, cpu_seconds = [None] * len(parts), [], []
+    take_next = itertools.count().__next__  # atomic: two threads never get the same part
+    left = [len(parts)]
+    lock, all_done = threading.Lock(), threading.Event()
+
+    def work():
+        while (k := take_next()) < len(parts):
+            start = time.thread_time()
+            try:
+                results[k] = function(parts[k])
+            except BaseException as error:  # re-raised in the calling thread below
+                errors.append(error)
+            with lock:
+                cpu_seconds.append(time.thread_time() - start)
+                left[0] -= 1
+                if left[0] == 0:
+                    all_done.set()
+
+    start = time.perf_counter()
+    for _ in range(min(get_num_threads(), len(parts)) - 1):
+        _workers().submit(work)
+    work()
+    all_done.wait()
+    _pays_off(sum(cpu_seconds), time.perf_counter() - start)
+    if errors:
+        raise errors[0]
+    return results
+
+
+# When the machine is busy with other programs, threads that wait for a core make a
+# parallel op slower than one thread would be. `run` measures each parallel op: if the
+# threads together got less than PAYS_OFF times the op's wall time of CPU, the next
+# ALONE_SECONDS run their parts one after the other, then threads are tried again.
+PAYS_OFF = 1.2
+ALONE_SECONDS = 1.0
+_alone_until = 0.0
+
+
+def _pays_off(cpu_seconds, wall_seconds):
+    global _alone_until
+    if cpu_seconds < PAYS_OFF * wall_seconds:
+        _alone_until = time.monotonic() + ALONE_SECONDS
 
 
 def _workers():

@@ -48,6 +48,8 @@ def small_parts(request, monkeypatch):
     monkeypatch.setattr(threads, "PART_MIN_WORK", 1)
     monkeypatch.setattr(threads, "_num_threads", request.param)
     monkeypatch.setattr(threads, "_pool", None)
+    monkeypatch.setattr(threads, "PAYS_OFF", 0.0)  # tiny parts: keep using both threads
+    monkeypatch.setattr(threads, "_alone_until", 0.0)
     return request.param
 
 
