@@ -70,6 +70,8 @@ class ConvolutionByOffset(Convolution):
     """One part of ConvolutionByOffsetInParts: out = Σ_{i,j} window(i, j) @ w[:, :, i, j]ᵀ,
     computed offset by offset in channels-last layout, in one thread."""
 
+    grad_x_into = None  # set by ConvolutionByOffsetInParts: where ∂loss/∂x goes (ops/parts.py)
+
     def forward(self, x, weight, bias, stride, padding):
         self.stride, self.padding, self.has_bias = stride, padding, bias.size > 0
         self.kernel = weight.shape[2:]
@@ -130,7 +132,7 @@ class ConvolutionByOffset(Convolution):
             seen = grad_padded[:, rows, columns, :]  # a view: += adds into grad_padded
             seen += piece.reshape(seen.shape)
         grad_x = unpad(grad_padded, self.padding, (h, w), spatial_axes=(1, 2))
-        return np.ascontiguousarray(grad_x.transpose(0, 3, 1, 2))
+        return into_or_new(self.grad_x_into, grad_x.transpose(0, 3, 1, 2))
 
 
 class ConvolutionByOffsetInParts(ConvolutionInParts):
@@ -244,6 +246,14 @@ class ConvolutionWindowRowsInParts(ConvolutionWindowRows):
     def run_in_parts(function, channels, work):
         with threads.single_threaded_blas():
             threads.run(function, threads.split(channels, work))
+
+
+def into_or_new(into, values):
+    """`values` copied into `into` when given, else into a new C-ordered array."""
+    if into is None:
+        return np.ascontiguousarray(values)
+    np.copyto(into, values)
+    return into
 
 
 def window_rows(x_padded, kernel, stride):

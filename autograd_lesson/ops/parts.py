@@ -26,6 +26,7 @@ class BatchInParts:
         raise NotImplementedError
 
     def forward(self, x, *inputs, **options):
+        self.input_shape = x.shape
         self.parts = threads.split(len(x), self.work(x, *inputs, **options))
         self.part_nodes = [self.part_class() for _ in self.parts]
 
@@ -41,17 +42,25 @@ class BatchInParts:
 
     def backward(self, grad):
         self.saved_tensors  # noqa: B018 - raises PyTorch's error if the graph was freed
+        # ∂loss/∂x is made once, whole; each part writes its images' share into it (a part
+        # class that can, writes there directly: no second copy of the gradient exists).
+        wanted = self.next_functions[0][0] is not None
+        grad_x = np.empty((len(grad), *self.input_shape[1:]), grad.dtype) if wanted else None
 
         def backward_part(k):
             node = self.part_nodes[k]
             node.next_functions = self.next_functions  # which inputs want a gradient
+            node.grad_x_into = None if grad_x is None else grad_x[self.parts[k]]
             grads = node.backward(grad[self.parts[k]])
-            return grads if isinstance(grads, tuple) else (grads,)
+            grads = grads if isinstance(grads, tuple) else (grads,)
+            if grads[0] is not None and grads[0] is not node.grad_x_into:
+                np.copyto(node.grad_x_into, grads[0])
+            node.grad_x_into = None  # a view would keep the whole gradient alive
+            return grads[1:]
 
         with threads.single_threaded_blas():
             per_part = threads.run(backward_part, range(len(self.parts)))
-        grad_x, *others = zip(*per_part)
-        return (join(grad_x), *(add_up(grads) for grads in others))
+        return (grad_x, *(add_up(grads) for grads in zip(*per_part)))
 
     def release_saved(self):
         for node in self.part_nodes:
@@ -59,18 +68,12 @@ class BatchInParts:
         super().release_saved()
 
 
-def join(parts):
-    """The parts' arrays one after the other along the batch (None when they are None)."""
-    if parts[0] is None:
-        return None
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-
 def add_up(parts):
-    """The sum of the parts' arrays (None when they are None)."""
+    """The sum of the parts' arrays (None when they are None), made in the first part's
+    array: the parts' gradients are new arrays of their own, so no third one is needed."""
     if parts[0] is None:
         return None
     total = parts[0]
     for more in parts[1:]:
-        total = total + more
+        total += more
     return total

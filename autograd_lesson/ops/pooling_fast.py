@@ -34,6 +34,8 @@ def max_pool_for(x_shape, kernel):
 class MaxPoolRunningMaximum(MaxPool2dWithIndices):
     """One part of MaxPool2dInParts: the maximum so far, updated offset by offset."""
 
+    grad_x_into = None  # set by MaxPool2dInParts: where ∂loss/∂x goes (ops/parts.py)
+
     def forward(self, x, kernel, stride, padding):
         self.kernel, self.stride, self.padding = kernel, stride, padding
         self.input_shape, self.out_hw = x.shape, output_hw(x.shape[2:], kernel, stride, padding)
@@ -61,7 +63,11 @@ class MaxPoolRunningMaximum(MaxPool2dWithIndices):
         grad_padded = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
         for offset, (_, _, (rows, columns)) in enumerate(self.offsets()):
             grad_padded[:, :, rows, columns] += grad * (winner == offset)
-        return np.ascontiguousarray(unpad(grad_padded, self.padding, (h, w)))
+        grad_x = unpad(grad_padded, self.padding, (h, w))
+        if self.grad_x_into is None:
+            return np.ascontiguousarray(grad_x)
+        np.copyto(self.grad_x_into, grad_x)
+        return self.grad_x_into
 
 
 class MaxPool2dInParts(BatchInParts, MaxPool2dWithIndices):
