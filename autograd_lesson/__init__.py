@@ -20,10 +20,13 @@ A reading order, from the core outwards:
 Supporting modules: broadcasting.py and dims.py (shape and dim arguments, PyTorch's
 errors), dtypes.py (dtypes and type promotion), creation.py (tensor, zeros, rand, ...),
 functions.py (the torch.xxx spellings of tensor methods), grad_mode.py (no_grad),
-random.py (manual_seed), printing.py (PyTorch's tensor repr).
+random.py (manual_seed), printing.py (PyTorch's tensor repr), device.py (torch.device: the
+CPU only; cuda.py, accelerator.py and backends/ answer "no GPU" as a CPU-only PyTorch does).
+utils/data/: Dataset, DataLoader and samplers, as torch.utils.data.
 """
 
-from . import autograd, optim
+from . import accelerator, autograd, backends, cuda, optim
+from .anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .creation import (
     arange,
     as_tensor,
@@ -46,6 +49,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .device import device, get_default_device, set_default_device
 from .dtypes import (
     bool,  # noqa: A004 - torch.bool, as in PyTorch
     double,
@@ -125,15 +129,26 @@ from .functions import (
     var,
     where,
 )
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .printing import set_printoptions
 from .random import Generator, initial_seed, manual_seed
-from .tensor import Size, Tensor, device
+from .serialization import load, save
+from .tensor import Size, Tensor
 
 # isort: split
 from . import nn  # after the Tensor it builds on
 
 # isort: split
 from . import models  # after nn, which it is built from
+
+# isort: split
+from . import utils  # torch.utils.data, whose datasets and loader build on the tensors
 
 __version__ = "0.1.0"

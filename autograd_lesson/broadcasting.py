@@ -36,8 +36,9 @@ def unbroadcast(grad, shape):
     If x of shape (3,) was broadcast to (2, 3) in the forward pass, each x[j] was used
     twice, so its gradient is the sum of the two gradients that arrive for it.
     """
-    grad = np.asarray(grad)
-    if grad.shape == tuple(shape):
+    if not hasattr(grad, "shape"):  # a plain number; a tensor stays a tensor
+        grad = np.asarray(grad)
+    if tuple(grad.shape) == tuple(shape):
         return grad
     # Dimensions that broadcasting added in front.
     extra = grad.ndim - len(shape)

@@ -9,6 +9,7 @@ import numbers
 import numpy as np
 
 from . import dtypes
+from .device import check_creation_device
 from .random import rng
 from .tensor import Size, Tensor
 
@@ -43,6 +44,7 @@ def _unwrap(data):
 
 def tensor(data, dtype=None, requires_grad=False, device=None):
     """A new leaf tensor holding a copy of `data`."""
+    check_creation_device(device, "tensor")
     array = np.array(_infer_array(data, dtype), copy=True)
     if requires_grad and array.dtype.kind not in "f":
         # PyTorch words this check differently here than in requires_grad_().
@@ -52,6 +54,7 @@ def tensor(data, dtype=None, requires_grad=False, device=None):
 
 def as_tensor(data, dtype=None, device=None):
     """Like `tensor`, but shares memory with a NumPy array when it can."""
+    check_creation_device(device, "as_tensor")
     if isinstance(data, Tensor) and dtype in (None, data.dtype):
         return data
     return Tensor(_infer_array(data, dtype))
@@ -85,29 +88,35 @@ def _make(array, dtype, requires_grad):
 
 
 def zeros(*size, dtype=None, requires_grad=False, device=None):
+    check_creation_device(device, "zeros")
     return _make(np.zeros(_size(size)), dtype, requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad=False, device=None):
+    check_creation_device(device, "ones")
     return _make(np.ones(_size(size)), dtype, requires_grad)
 
 
 def empty(*size, dtype=None, requires_grad=False, device=None):
+    check_creation_device(device, "empty")
     # PyTorch leaves the memory uninitialised; zeros keep notebook output reproducible.
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
 def full(size, fill_value, dtype=None, requires_grad=False, device=None):
+    check_creation_device(device, "full")
     if dtype is None:
         dtype = dtypes.from_numpy(_infer_array(fill_value, None).dtype)
     return _make(np.full(_size((size,)), fill_value), dtype, requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False, device=None):
+    check_creation_device(device, "eye")
     return _make(np.eye(n, m), dtype, requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None):
+    check_creation_device(device, "arange")
     if end is None:
         start, end = 0, start
     if dtype is None:
@@ -117,11 +126,13 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False, device=None):
+    check_creation_device(device, "linspace")
     return _make(np.linspace(start, end, steps), dtype, requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, requires_grad=False, device=None):
     """Uniform random numbers in [0, 1)."""
+    check_creation_device(device, "rand")
     dtype = dtype or dtypes.DEFAULT_FLOAT
     values = rng(generator).random(_size(size), dtype=dtype.numpy_dtype)
     return Tensor(values, requires_grad=requires_grad)
@@ -129,6 +140,7 @@ def rand(*size, generator=None, dtype=None, requires_grad=False, device=None):
 
 def randn(*size, generator=None, dtype=None, requires_grad=False, device=None):
     """Standard normal random numbers (mean 0, standard deviation 1)."""
+    check_creation_device(device, "randn")
     dtype = dtype or dtypes.DEFAULT_FLOAT
     values = rng(generator).standard_normal(_size(size), dtype=dtype.numpy_dtype)
     return Tensor(values, requires_grad=requires_grad)
@@ -136,6 +148,7 @@ def randn(*size, generator=None, dtype=None, requires_grad=False, device=None):
 
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None):
     """Random integers in [low, high); `randint(high, size)` starts at 0, as in PyTorch."""
+    check_creation_device(device, "randint")
     if size is None:
         low, high, size = 0, low, high
     values = rng(generator).integers(low, high, _size((size,)))
@@ -144,31 +157,46 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None):
 
 def randperm(n, generator=None, dtype=None, device=None):
     """A random ordering of 0, 1, ..., n-1."""
+    check_creation_device(device, "randperm")
     return _make(rng(generator).permutation(n), dtype or dtypes.int64, False)
 
 
-def zeros_like(t, dtype=None, requires_grad=False):
-    return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def zeros_like(t, dtype=None, requires_grad=False, device=None):
+    check_creation_device(t.device if device is None else device, "zeros_like")
+    return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
 
 
-def ones_like(t, dtype=None, requires_grad=False):
-    return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def ones_like(t, dtype=None, requires_grad=False, device=None):
+    check_creation_device(t.device if device is None else device, "ones_like")
+    return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad=False):
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def full_like(t, fill_value, dtype=None, requires_grad=False, device=None):
+    check_creation_device(t.device if device is None else device, "full_like")
+    return full(
+        t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad, device=t.device
+    )
 
 
-def empty_like(t, dtype=None, requires_grad=False):
+def empty_like(t, dtype=None, requires_grad=False, device=None):
+    check_creation_device(t.device if device is None else device, "empty_like")
     return zeros_like(t, dtype=dtype, requires_grad=requires_grad)
 
 
-def rand_like(t, dtype=None, requires_grad=False, generator=None):
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator)
+def rand_like(t, dtype=None, requires_grad=False, generator=None, device=None):
+    check_creation_device(t.device if device is None else device, "rand_like")
+    return rand(
+        t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator,
+        device=t.device,
+    )  # fmt: skip
 
 
-def randn_like(t, dtype=None, requires_grad=False, generator=None):
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator)
+def randn_like(t, dtype=None, requires_grad=False, generator=None, device=None):
+    check_creation_device(t.device if device is None else device, "randn_like")
+    return randn(
+        t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, generator=generator,
+        device=t.device,
+    )  # fmt: skip
 
 
 __all__ = [

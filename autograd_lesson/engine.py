@@ -11,8 +11,17 @@ exactly once with its gradient complete.
 
 import numpy as np
 
+from . import anomaly_mode, dtypes
+from . import tensor as tensor_module  # (a module reference: tensor.py imports this module)
 from .broadcasting import unbroadcast
-from .function import FREED_GRAPH_MESSAGE, AccumulateGrad, Function
+from .function import (
+    FREED_GRAPH_MESSAGE,
+    AccumulateGrad,
+    Function,
+    once_differentiable_results,
+)
+from .grad_mode import set_grad_enabled
+from .numpy_protocol import backward_on_tensors
 
 
 def topological_order(roots):
@@ -38,63 +47,133 @@ def topological_order(roots):
     return order
 
 
-def run_backward(roots, root_grads, retain_graph=False, capture=None, accumulate=True):
+def run_backward(
+    roots, root_grads, retain_graph=False, capture=None, accumulate=True, create_graph=False
+):
     """Propagate `root_grads` from the `roots` nodes down to the leaves.
 
-    capture:    nodes whose total incoming gradient should be returned (for autograd.grad).
-    accumulate: add gradients into leaves' `.grad` (False for autograd.grad).
+    capture:      nodes whose total incoming gradient should be returned (for autograd.grad).
+    accumulate:   add gradients into leaves' `.grad` (False for autograd.grad).
+    create_graph: run every backward on tensors, recording it as a graph of its own
+                  (numpy_protocol.py), so the gradients can be differentiated again.
     Returns {node: gradient} for the captured nodes.
     """
     capture = set(capture or ())
     pending = {}  # node -> sum of the gradients that have arrived so far
     for node, grad in zip(roots, root_grads):
-        pending[node] = pending[node] + grad if node in pending else grad
-
+        _hand_over(pending, node, grad)
     order = topological_order(list(pending))
-    # Check the whole graph before touching any `.grad`: an error half-way through would
-    # leave some leaves updated and others not.
+    _check_not_freed(order)
+
+    captured, leaf_grads = {}, []
+    # (np.errstate: inf and nan arise without a word, as in PyTorch)
+    with (
+        set_grad_enabled(create_graph),
+        backward_on_tensors(create_graph),
+        np.errstate(all="ignore"),
+    ):
+        for node in order:
+            grad = pending.pop(node, None)
+            if grad is None:
+                continue  # no gradient flows through this node
+            grad = _run_tensor_hooks(node, grad)
+            if node in capture:
+                captured[node] = grad
+            if isinstance(node, AccumulateGrad):
+                leaf_grads.append((node, grad))
+                continue
+            if node.retained_output is not None:
+                _store_retained_grad(node.retained_output, grad)
+            input_grads = _call_backward(node, grad, create_graph)
+            if not retain_graph:
+                node.release_saved()
+            for (child, _), child_grad, shape, dtype in zip(
+                node.next_functions, input_grads, node.input_shapes, node.input_dtypes
+            ):
+                if child is not None and child_grad is not None:
+                    _hand_over(pending, child, _fit(child_grad, shape, dtype))
+        # Leaves last, all together: an error above leaves every `.grad` as it was.
+        if accumulate:
+            for node, grad in leaf_grads:
+                node.accumulate(grad)
+    return captured
+
+
+def _check_not_freed(order):
+    """Check the whole graph before touching any `.grad`: an error half-way through would
+    leave some leaves updated and others not."""
     if any(isinstance(node, Function) and node.is_freed for node in order):
         raise RuntimeError(FREED_GRAPH_MESSAGE)
 
-    captured = {}
-    for node in order:
-        grad = pending.pop(node, None)
-        if grad is None:
-            continue  # no gradient flows through this node
-        if node in capture:
-            captured[node] = grad
-        if isinstance(node, AccumulateGrad):
-            if accumulate:
-                node.accumulate(grad)
-            continue
-        if node.retained_output is not None:
-            _store_retained_grad(node.retained_output, grad)
 
-        input_grads = node.backward(grad)
+def _hand_over(pending, node, grad):
+    """Add `grad` to what `node` has received so far (a node used twice gets the sum)."""
+    pending[node] = pending[node] + grad if node in pending else grad
+
+
+def _fit(grad, shape, dtype):
+    """A gradient summed back to its input's shape (broadcasting) and in its dtype."""
+    grad = unbroadcast(grad, shape)
+    if isinstance(grad, np.ndarray | np.generic):
+        return grad.astype(dtype, copy=False)
+    return grad if grad._data.dtype == dtype else grad.to(dtypes.from_numpy(dtype))
+
+
+def _call_backward(node, grad, create_graph):
+    """node.backward(grad) as a tuple, one gradient per input.
+
+    With create_graph=True it runs on tensors; a node whose backward cannot (a convolution,
+    say) runs on arrays, and its results are marked so that differentiating them again
+    raises an error instead of silently giving zero.
+    """
+    try:
+        if create_graph and not node.supports_double_backward:
+            with set_grad_enabled(False), backward_on_tensors(False):
+                input_grads = node.backward(grad._data)
+            input_grads = once_differentiable_results(node, grad, input_grads)
+        else:
+            input_grads = node.backward(grad)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
-        if not retain_graph:
-            node.release_saved()
+        if anomaly_mode.is_anomaly_enabled() and anomaly_mode.is_anomaly_check_nan_enabled():
+            anomaly_mode.check_for_nan(node, input_grads)
+    except Exception:
+        if anomaly_mode.is_anomaly_enabled():
+            anomaly_mode.warn_with_forward_trace(node)  # the forward line that made the node
+        raise
+    if create_graph:
+        for g in input_grads:
+            if g is not None and not hasattr(g, "_data"):
+                raise RuntimeError(
+                    f"double backward of {node.name()} is not supported by autograd_lesson "
+                    "(its backward gave an array, not a tensor that records the graph)"
+                )
+    return input_grads
 
-        for (child, _), child_grad, shape, dtype in zip(
-            node.next_functions, input_grads, node.input_shapes, node.input_dtypes
-        ):
-            if child is None or child_grad is None:
-                continue
-            child_grad = unbroadcast(child_grad, shape).astype(dtype, copy=False)
-            if child in pending:
-                pending[child] = pending[child] + child_grad
-            else:
-                pending[child] = child_grad
-    return captured
+
+def _run_tensor_hooks(node, grad):
+    """Each hook registered on the tensor this gradient is for (t.register_hook) sees it
+    first; a hook that returns a tensor replaces it."""
+    for hook in list(node.tensor_pre_hooks.values()):
+        as_tensor = grad if hasattr(grad, "_data") else tensor_module.Tensor(grad)
+        result = hook(as_tensor)
+        if result is None:
+            continue
+        if tuple(result.shape) != tuple(as_tensor.shape):
+            raise RuntimeError(
+                f"hook '{getattr(hook, '__name__', 'hook')}' has changed the size of value"
+            )
+        grad = result if hasattr(grad, "_data") else result._data
+    return grad
 
 
 def _store_retained_grad(tensor, grad):
     """`.grad` of a non-leaf that asked for it with retain_grad()."""
-    if tensor.grad is None:
-        tensor.grad = type(tensor)(np.array(grad, copy=True))
-    else:
-        tensor.grad = type(tensor)(tensor.grad._data + grad)
+    if isinstance(grad, np.ndarray | np.generic):
+        total = grad if tensor._grad is None else tensor._grad._data + grad
+        tensor._grad = type(tensor)(np.array(total, copy=True))
+    else:  # create_graph=True: the gradient keeps its graph
+        tensor._grad = grad if tensor._grad is None else tensor._grad + grad
 
 
 __all__ = ["run_backward", "topological_order"]

@@ -86,3 +86,45 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801 - PyTorch's name
         global _enabled
         _enabled = self.previous
         return super().__call__(func)
+
+
+# ---------------------------------------------------------------------- inference mode
+_inference = False
+
+
+def is_inference_mode_enabled():
+    return _inference
+
+
+class inference_mode(_GradModeContext):  # noqa: N801 - PyTorch's name
+    """no_grad, and more: tensors made inside are *inference tensors*, which autograd may
+    never record (PyTorch raises if one is saved for backward, or changed in place or asked
+    to require grad outside the block). `inference_mode(False)` switches it off inside."""
+
+    def __init__(self, mode=True):
+        self.inference = bool(mode)
+
+    @property
+    def mode(self):
+        return False if self.inference else _enabled
+
+    def __enter__(self):
+        global _inference
+        self.previous_inference = _inference
+        _inference = self.inference
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        global _inference
+        _inference = self.previous_inference
+        return super().__exit__(*exc)
+
+    def __call__(self, func):
+        inference = self.inference
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with inference_mode(inference):
+                return func(*args, **kwargs)
+
+        return wrapper

@@ -14,8 +14,9 @@ import warnings
 
 import numpy as np
 
-from . import dtypes, grad_mode, printing
+from . import dtypes, grad_mode, hooks, inplace, numpy_protocol, printing
 from .broadcasting import check_broadcastable
+from .device import device, parse_to_arguments, refuse_cuda, require_cpu
 from .dims import normalize_dims, wrap_dim
 from .engine import run_backward
 from .function import AccumulateGrad
@@ -23,7 +24,9 @@ from .ops import elementwise as ew
 from .ops import matmul as mat
 from .ops import reduction as red
 from .ops import shape as sh
+from .ops import writes
 from .random import rng as random_rng
+from .views import VersionCounter
 
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -42,27 +45,6 @@ class Size(tuple):
 
     def __repr__(self):
         return f"torch.Size({list(self)})"
-
-
-class device:  # noqa: N801 - PyTorch's name
-    """Where a tensor lives. This engine computes on the CPU only."""
-
-    def __init__(self, type="cpu"):  # noqa: A002 - PyTorch's argument name
-        if str(type) != "cpu":
-            raise RuntimeError(f"autograd_lesson runs on the CPU only, not on {type!r}")
-        self.type = "cpu"
-
-    def __eq__(self, other):
-        return str(other) == "cpu"
-
-    def __hash__(self):
-        return hash("cpu")
-
-    def __str__(self):
-        return "cpu"
-
-    def __repr__(self):
-        return "device(type='cpu')"
 
 
 class return_types_max(tuple):  # noqa: N801
@@ -87,6 +69,8 @@ class return_types_min(return_types_max):  # noqa: N801
 class Tensor:
     """An n-dimensional array that records, when it requires grad, how it was computed."""
 
+    _is_number = False  # True for a Python number made a tensor for an operation
+
     # Tensors are hashable by identity (so they can be dict keys), even though == is element-wise.
     __hash__ = object.__hash__
 
@@ -94,8 +78,17 @@ class Tensor:
         array = np.asarray(array)
         dtypes.from_numpy(array.dtype)  # raises for dtypes PyTorch has no name for
         self._data = array
-        self.grad_fn = None  # the node that made this tensor; None for leaves
+        self._grad_fn = None  # the node that made this tensor; None for leaves
         self._grad = None
+        # Memory shared with other tensors (views.py): the base that owns it, how this view
+        # is read out of it, and the counter of in-place writes that they all share.
+        self._base = None
+        self._view_steps = ()
+        self._version_counter = VersionCounter()
+        self._view_version = 0
+        self._post_accumulate_grad_hooks = {}
+        # Made inside `torch.inference_mode()`: autograd may never record it.
+        self._is_inference = grad_mode.is_inference_mode_enabled()
         self._accumulate_node = None  # made on first use, then reused, as in PyTorch
         self._promoted_from = None  # see _cast_for_op
         self._requires_grad = False
@@ -103,11 +96,28 @@ class Tensor:
 
     # ------------------------------------------------------------------ autograd state
     @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf)."""
+        if self._base is not None and self._view_version != self._version_counter.value:
+            # The memory this view looks into was written to since its node was made: read
+            # it out of the base's new graph instead (inplace.py).
+            inplace.regenerate_grad_fn(self)
+        return self._grad_fn
+
+    def _set_grad_fn(self, node):
+        self._grad_fn = node
+        self._requires_grad = True
+
+    @property
     def requires_grad(self):
+        if self._base is not None:
+            self.grad_fn  # noqa: B018 - a view of a base that joined a graph joins it too
         return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if not isinstance(flag, bool):
+            raise RuntimeError("requires_grad must be a bool")
         if self.grad_fn is not None and not flag:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
@@ -116,6 +126,11 @@ class Tensor:
             )
         if flag and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if flag and self._is_inference and not grad_mode.is_inference_mode_enabled():
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed."
+            )
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -135,6 +150,20 @@ class Tensor:
 
     @grad.setter
     def grad(self, value):
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(
+                "assigned grad expected to be a Tensor or None but got grad of type "
+                f"{_type_name(value)}"
+            )
+        if value is not None and value.dtype is not self.dtype:
+            raise RuntimeError(
+                f"attempting to assign a gradient with dtype '{value.dtype.c_name}' to a tensor "
+                f"with grad_dtype '{self.dtype.short_name}'. The gradient must match the "
+                "tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's "
+                "grad_dtype attribute with a specific dtype, or None to allow any dtype. Set "
+                "grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may "
+                "break downstream systems that assume they match."
+            )
         if value is not None and tuple(value.shape) != tuple(self.shape):
             raise RuntimeError(
                 f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
@@ -142,6 +171,29 @@ class Tensor:
                 "the same size"
             )
         self._grad = value
+
+    def register_hook(self, hook):
+        """Call hook(grad) when this tensor's gradient has been computed, before it is used
+        (before it is added into `.grad`, for a leaf); a tensor it returns replaces grad."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        return hooks.add_hook(self._node_for_backward().tensor_pre_hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call hook(tensor) after backward has added into this leaf's `.grad`."""
+        if not self.is_leaf:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        if not self.requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient"
+            )
+        return hooks.add_hook(self._post_accumulate_grad_hooks, hook)
+
+    def is_inference(self):
+        """True for a tensor made inside `torch.inference_mode()`."""
+        return self._is_inference
 
     @property
     def retains_grad(self):
@@ -171,19 +223,43 @@ class Tensor:
         For a non-scalar tensor, `gradient` is the vector v in the vector-Jacobian product
         vᵀ·J that backward computes; for a scalar it defaults to 1.
         """
-        if create_graph:
-            raise NotImplementedError("autograd_lesson does not build graphs of gradients")
         seed = gradient_seed(self, gradient)
-        run_backward([self._node_for_backward()], [seed], retain_graph=bool(retain_graph))
+        if create_graph:
+            # The backward pass is recorded too: the seed starts it as a tensor.
+            seed = gradient if isinstance(gradient, Tensor) else Tensor(seed)
+        if retain_graph is None:
+            retain_graph = create_graph  # as in PyTorch
+        run_backward(
+            [self._node_for_backward()], [seed], retain_graph=retain_graph,
+            create_graph=create_graph,
+        )
 
     def detach(self):
-        """The same numbers (shared memory) as a new leaf that is cut off from the graph."""
-        return Tensor(self._data)
+        """The same numbers (shared memory) as a new leaf that is cut off from the graph.
+
+        It shares the version counter too: an in-place change through it is still noticed
+        by the nodes that saved this tensor.
+        """
+        detached = Tensor(self._data)
+        detached._version_counter = self._version_counter
+        return detached
 
     def detach_(self):
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
         return self
+
+    @property
+    def _version(self):
+        """How many in-place writes this tensor's memory has seen (shared with its views)."""
+        return self._version_counter.value
+
+    def _is_view(self):
+        return self._base is not None
+
+    def data_ptr(self):
+        """The address of this tensor's first element (views of one base point inside it)."""
+        return self._data.__array_interface__["data"][0]
 
     # ------------------------------------------------------------------ data access
     @property
@@ -193,7 +269,9 @@ class Tensor:
 
     @data.setter
     def data(self, value):
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._data = value._data
 
     @property
     def shape(self):
@@ -255,6 +333,22 @@ class Tensor:
         array = self.numpy()
         return array if dtype is None else array.astype(dtype)
 
+    # NumPy's dispatch protocols: see numpy_protocol.py. While the engine runs a backward on
+    # tensors (create_graph=True), np.exp(t), np.where(...) become the tensor operations.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if numpy_protocol.running_on_tensors():
+            return numpy_protocol.ufunc_on_tensors(ufunc, method, inputs, kwargs)
+        if method == "__call__" and not kwargs and ufunc in _OPERATORS and inputs[-1] is self:
+            # `array * tensor`: the tensor's operator, as PyTorch answers it
+            return _OPERATORS[ufunc](self, inputs[0])
+        arrays = tuple(x.numpy() if isinstance(x, Tensor) else x for x in inputs)
+        return getattr(ufunc, method)(*arrays, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if numpy_protocol.running_on_tensors():
+            return numpy_protocol.function_on_tensors(func, args, kwargs)
+        return func(*_arrays_of(args), **dict(zip(kwargs, _arrays_of(kwargs.values()))))
+
     # ------------------------------------------------------------------ printing
     def __repr__(self):
         return printing.format_tensor(
@@ -265,22 +359,25 @@ class Tensor:
         )
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        """f"{loss}" and f"{loss:.3f}": a 0-d tensor formats as its number, as in PyTorch."""
+        if self._data.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     # ------------------------------------------------------------------ conversions
-    def to(self, *args, dtype=None, **kwargs):
-        for arg in args:
-            if isinstance(arg, dtypes.dtype):
-                dtype = arg
-            elif isinstance(arg, Tensor):
-                dtype = arg.dtype
-            else:
-                device(arg)  # accepts "cpu", refuses anything else with a clear message
-        if dtype is None or dtype is self.dtype:
+    def to(self, *args, **kwargs):
+        """to(dtype), to(device, dtype), to(other_tensor): this tensor if nothing changes,
+        else a converted copy (`copy=True` always copies). Devices other than the CPU raise
+        PyTorch's error: this engine has no GPU."""
+        target, dtype, _non_blocking, copy = parse_to_arguments(args, kwargs)
+        if target is not None:
+            require_cpu(target)
+            copy = copy or target != self.device  # as PyTorch: "cpu:0" is not "cpu", so a copy
+        if (dtype is None or dtype is self.dtype) and not copy:
             return self
-        return sh.ToCopy.apply(self, numpy_dtype=dtype.numpy_dtype)
+        return sh.ToCopy.apply(self, numpy_dtype=(dtype or self.dtype).numpy_dtype)
 
     def type(self, dtype):
         return self.to(dtype)
@@ -306,8 +403,15 @@ class Tensor:
     def clone(self):
         return sh.Clone.apply(self)
 
-    def cpu(self):
+    def cpu(self, memory_format=None):
         return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        refuse_cuda(device)  # always raises, with PyTorch's words: no CUDA here
+
+    @property
+    def is_cuda(self):
+        return False
 
     # ------------------------------------------------------------------ arithmetic
     def _promoted(self, other):
@@ -453,6 +557,22 @@ class Tensor:
     def outer(self, other):
         return mat.outer(self, other)
 
+    def narrow(self, dim, start, length):
+        """The elements start .. start+length-1 along dim, as a view (a Slice node)."""
+        dim = wrap_dim(dim, self.ndim)
+        size = self.shape[dim]
+        start = start + size if start < 0 else start
+        if not 0 <= start <= size or length < 0 or start + length > size:
+            raise RuntimeError(
+                f"start ({start}) + length ({length}) exceeds dimension size ({size})."
+            )
+        return sh.Slice.apply(self, dim=dim, index=slice(start, start + length))
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        """The elements a[i, i + offset], as a view (writing into it writes into a)."""
+        dim1, dim2 = wrap_dim(dim1, self.ndim), wrap_dim(dim2, self.ndim)
+        return sh.DiagonalView.apply(self, offset=offset, dim1=dim1, dim2=dim2)
+
     def diag(self, diagonal=0):
         """A vector becomes a matrix with it on the diagonal; a matrix gives its diagonal."""
         if self.ndim == 1:
@@ -489,6 +609,33 @@ class Tensor:
     def equal(self, other):
         return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
 
+    def __and__(self, other):
+        return self._logical(other, np.logical_and, np.bitwise_and)
+
+    def __or__(self, other):
+        return self._logical(other, np.logical_or, np.bitwise_or)
+
+    def __xor__(self, other):
+        return self._logical(other, np.logical_xor, np.bitwise_xor)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def _logical(self, other, on_bools, on_integers):
+        a, b = self._binary(other)
+        if a.dtype.is_floating_point:
+            raise RuntimeError(
+                f'"{on_integers.__name__}_cpu" not implemented for \'{a.dtype.short_name}\''
+            )
+        compute = on_bools if a.dtype is dtypes.bool else on_integers
+        return Tensor(compute(a._data, b._data))
+
+    def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
+        return Tensor(np.logical_not(self._data) if self.dtype is dtypes.bool else ~self._data)
+
     def all(self):
         return Tensor(np.all(self._data))
 
@@ -501,6 +648,13 @@ class Tensor:
         return bool(self._data)
 
     def __float__(self):
+        if self.requires_grad:
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                "behavior.\nConsider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
         return float(self.item())
 
     def __int__(self):
@@ -594,11 +748,15 @@ class Tensor:
         return self if self.dtype.is_floating_point else self.to(dtypes.DEFAULT_FLOAT)
 
     # ------------------------------------------------------------------ reductions
-    def sum(self, dim=None, keepdim=False, dtype=None):
+    def sum(self, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
+        # NumPy's names `axis` and `keepdims` are accepted too, as PyTorch accepts them.
+        dim = axis if axis is not None else dim
+        keepdim = keepdims if keepdims is not None else keepdim
         if dtype is None and not self.dtype.is_floating_point:
             dtype = dtypes.int64  # PyTorch sums integers and bools as int64
         numpy_dtype = None if dtype is None else dtype.numpy_dtype
-        return red.Sum.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
+        op = red.Sum if dim is None else red.SumDim
+        return op.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
 
     def mean(self, dim=None, keepdim=False):
         if not self.dtype.is_floating_point:
@@ -606,7 +764,8 @@ class Tensor:
                 "mean(): could not infer output dtype. Input dtype must be either a floating "
                 f"point or complex dtype. Got: {self.dtype.short_name}"
             )
-        return red.Mean.apply(self, dim=dim, keepdim=keepdim)
+        op = red.Mean if dim is None else red.MeanDim
+        return op.apply(self, dim=dim, keepdim=keepdim)
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
         """Σ (x - mean)² / (n - correction); correction 1 (unbiased, the default) or 0."""
@@ -639,7 +798,8 @@ class Tensor:
         if dim is not None:
             dim = wrap_dim(dim, self.ndim)
         numpy_dtype = None if dtype is None else dtype.numpy_dtype
-        return red.Prod.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
+        op = red.Prod if dim is None else red.ProdDim
+        return op.apply(self, dim=dim, keepdim=keepdim, numpy_dtype=numpy_dtype)
 
     def max(self, dim=None, keepdim=False):
         if isinstance(dim, Tensor):
@@ -754,7 +914,7 @@ class Tensor:
     def squeeze(self, dim=None):
         if dim is not None:
             dim = wrap_dim(dim, self.ndim)
-        return sh.Squeeze.apply(self, dim=dim)
+        return (sh.Squeeze if dim is None else sh.SqueezeDim).apply(self, dim=dim)
 
     def expand(self, *shape):
         shape = _shape_arg(shape)
@@ -830,94 +990,203 @@ class Tensor:
         return index(self, key)
 
     # ------------------------------------------------------------------ in-place updates
-    def _check_inplace(self, through_view=False):
-        """In-place changes would corrupt what the graph saved; refuse them where PyTorch does.
-
-        `through_view`: x[0] = 5 writes through a view of x, and PyTorch's message says so.
-        """
-        if grad_mode.is_grad_enabled() and self.requires_grad:
-            if self.is_leaf:
-                raise RuntimeError(
-                    f"a {'view of a ' if through_view else ''}leaf Variable that requires grad "
-                    "is being used in an in-place operation."
-                )
-            raise RuntimeError(
-                "autograd_lesson does not record in-place operations on tensors inside a graph; "
-                "write the out-of-place form instead (x = x + y rather than x += y)."
+    # Each writes into this tensor's memory (views see it) and is recorded in the graph as
+    # PyTorch records it: inplace.py says how.
+    def _inplace(self, op, *others, **options):
+        """self.op_(*others): check that the result fits this tensor, then write it."""
+        others = tuple(o if isinstance(o, Tensor) else _number_tensor(o, self) for o in others)
+        result_dtype = self.dtype
+        for other in others:
+            result_dtype = dtypes.promote(
+                (result_dtype, self.ndim, False), (other.dtype, other.ndim, other._is_number)
             )
-
-    def _inplace(self, result_array):
-        self._check_inplace()
-        self._data[...] = result_array
-        return self
-
-    def __setitem__(self, key, value):
-        self._check_inplace(through_view=True)
-        value = value._data if isinstance(value, Tensor) else value
-        self._data[_numpy_key(key)] = value
+        if op.makes_floats and not result_dtype.is_floating_point:
+            result_dtype = dtypes.DEFAULT_FLOAT
+        _check_cast(result_dtype, self.dtype)
+        shape = np.broadcast_shapes(self.shape, *(o.shape for o in others))
+        if shape != self._data.shape:
+            raise RuntimeError(
+                f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                f"{list(shape)}"
+            )
+        inplace.check_writable(self, others)  # before a cast copy hides a shared memory
+        compute = None if result_dtype is self.dtype else result_dtype.numpy_dtype
+        others = tuple(o._cast_for_op(result_dtype) for o in others)
+        return inplace.apply_inplace(op, self, *others, compute_dtype=compute, **options)
 
     def add_(self, other, alpha=1):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data + alpha * other)
+        return self._inplace(ew.Add, other, alpha=alpha)
 
     def sub_(self, other, alpha=1):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data - alpha * other)
+        self._subtraction_operands(other)  # PyTorch's error for bools
+        return self._inplace(ew.Sub, other, alpha=alpha)
 
     def mul_(self, other):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data * other)
+        return self._inplace(ew.Mul, other)
 
     def div_(self, other):
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data / other)
+        return self._inplace(ew.Div, other)
 
-    def zero_(self):
-        return self._inplace(0)
+    def pow_(self, exponent):
+        if isinstance(exponent, Tensor):
+            return self._inplace(ew.PowTensor, exponent)
+        return self._inplace(ew.Pow, exponent=exponent)
 
-    def fill_(self, value):
-        return self._inplace(value)
+    def exp_(self):
+        return self._inplace(ew.Exp)
 
-    def copy_(self, source):
-        source = source._data if isinstance(source, Tensor) else np.asarray(source)
-        check_broadcastable(source.shape, self.shape, expanding=True)
-        return self._inplace(source)
+    def log_(self):
+        return self._inplace(ew.Log)
+
+    def sqrt_(self):
+        return self._inplace(ew.Sqrt)
+
+    def sigmoid_(self):
+        return self._inplace(ew.Sigmoid)
+
+    def tanh_(self):
+        return self._inplace(ew.Tanh)
+
+    def neg_(self):
+        if self.dtype is dtypes.bool:
+            -self  # noqa: B018 - raises PyTorch's error for bools
+        return self._inplace(ew.Neg)
+
+    negative_ = neg_
+
+    def abs_(self):
+        return self._inplace(ew.Abs)
+
+    def relu_(self):
+        return self._inplace(ew.Relu)
 
     def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's argument names
-        return self._inplace(np.clip(self._data, min, max))
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return self._inplace(ew.Clamp, low=min, high=max)
+
+    clip_ = clamp_
+
+    def zero_(self):
+        return self._inplace(writes.Zero)
+
+    def fill_(self, value):
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise RuntimeError(
+                    "fill_ only supports 0-dimension value tensor but got tensor with "
+                    f"{value.ndim} dimensions."
+                )
+            return self._inplace(writes.FillTensor, value)
+        _check_number(value, self)
+        return self._inplace(writes.Fill, value=value)
+
+    def copy_(self, src, non_blocking=False):
+        if not isinstance(src, Tensor):
+            raise TypeError(
+                "copy_(): argument 'other' (position 1) must be Tensor, not "
+                f"{_type_name(src)}"
+            )
+        check_broadcastable(src.shape, self.shape, expanding=True)
+        src = src if src.dtype is self.dtype else src._cast_for_op(self.dtype)
+        return inplace.apply_inplace(writes.Copy, self, src)
+
+    def masked_fill_(self, mask, value):
+        self.masked_fill(mask, value)  # the same checks, PyTorch's errors
+        if isinstance(value, Tensor):
+            return self._inplace(ew.MaskedFillTensor, value, mask=mask._data)
+        return self._inplace(ew.MaskedFill, mask=mask._data, value=value)
+
+    def index_fill_(self, dim, index, value):
+        dim = wrap_dim(dim, self.ndim)
+        if isinstance(value, Tensor):
+            return self._inplace(writes.IndexFillTensor, value, dim=dim, index=index._data)
+        return self._inplace(writes.IndexFill, dim=dim, index=index._data, value=value)
+
+    def index_put_(self, indices, values, accumulate=False):
+        """self[indices] = values (or += with accumulate=True: repeated indices add up)."""
+        key = tuple(_numpy_key(k) for k in indices)
+        if not isinstance(values, Tensor):
+            values = _number_tensor(values, self)
+        if values.dtype is not self.dtype:
+            values = values._cast_for_op(self.dtype)
+        op = writes.IndexPutAccumulate if accumulate else writes.IndexPut
+        return inplace.apply_inplace(op, self, values, key=key)
+
+    def index_put(self, indices, values, accumulate=False):
+        return self.clone().index_put_(indices, values, accumulate)
+
+    def index_fill(self, dim, index, value):
+        return self.clone().index_fill_(dim, index, value)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         rng = random_rng(generator)
-        return self._inplace(rng.uniform(a, b, self._data.shape))
+
+        def draw(shape, numpy_dtype):
+            return rng.uniform(a, b, shape).astype(numpy_dtype)
+
+        return self._inplace(writes.Uniform, draw=draw)
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         rng = random_rng(generator)
-        return self._inplace(rng.normal(mean, std, self._data.shape))
 
-    def _iop(self, op, other):
-        """`x += y`: in place when nothing is recorded; else the out-of-place op."""
-        if grad_mode.is_grad_enabled() and self.requires_grad:
-            if self.is_leaf:
-                self._check_inplace()  # raises PyTorch's leaf error
-            return op(self, other)
-        result = op(self.detach(), other)
-        self._data[...] = result._data
-        return self
+        def draw(shape, numpy_dtype):
+            return rng.normal(mean, std, shape).astype(numpy_dtype)
 
+        return self._inplace(writes.Normal, draw=draw)
+
+    def __setitem__(self, key, value):
+        """x[key] = value: a write into the view x[key] (an index_put_ for lists and masks)."""
+        view, advanced = _basic_view(self, key)
+        if not isinstance(value, Tensor):
+            value = _number_tensor(value, self)  # PyTorch's TypeError for anything else
+        if value.dtype is not self.dtype:
+            value = value._cast_for_op(self.dtype)
+        if advanced is None:
+            check_broadcastable(value.shape, view.shape, expanding=True)
+            inplace.apply_inplace(writes.Copy, view, value)
+            return
+        target_shape = np.empty(view.shape, dtype=np.int8)[advanced].shape
+        check_broadcastable(value.shape, target_shape, expanding=True)
+        inplace.apply_inplace(writes.IndexPut, view, value, key=advanced)
+
+    # x += y is x.add_(y), exactly as in PyTorch.
     def __iadd__(self, other):
-        return self._iop(Tensor.__add__, other)
+        return self.add_(other)
 
     def __isub__(self, other):
-        return self._iop(Tensor.__sub__, other)
+        return self.sub_(other)
 
     def __imul__(self, other):
-        return self._iop(Tensor.__mul__, other)
+        return self.mul_(other)
 
     def __itruediv__(self, other):
-        return self._iop(Tensor.__truediv__, other)
+        return self.div_(other)
 
 
 # ---------------------------------------------------------------------- helpers
+
+# `array + tensor` and friends: NumPy asks the tensor (reflected operands).
+_OPERATORS = {
+    np.add: Tensor.__radd__,
+    np.subtract: Tensor.__rsub__,
+    np.multiply: Tensor.__rmul__,
+    np.true_divide: Tensor.__rtruediv__,
+    np.power: Tensor.__rpow__,
+    np.matmul: Tensor.__rmatmul__,
+}
+
+
+def _arrays_of(values):
+    """Tensors (also inside lists and tuples) as their arrays, for a NumPy function."""
+    out = []
+    for v in values:
+        if isinstance(v, Tensor):
+            v = v.numpy()
+        elif isinstance(v, list | tuple):
+            v = type(v)(_arrays_of(v))
+        out.append(v)
+    return out
 
 
 def gradient_seed(output, gradient, index=0):
@@ -1006,9 +1275,16 @@ def index(tensor, key):
     """`tensor[key]`, recorded as PyTorch records it.
 
     Plain indices (ints, slices, None, ...) come first, one Select, Slice or Unsqueeze node
-    per dimension, as in PyTorch's graph; what remains (lists, tensors, masks) then becomes
-    one Index node.
+    per dimension, as in PyTorch's graph: together they make a view, sharing memory. What
+    remains (lists, tensors, masks) then becomes one Index node, which copies.
     """
+    view, advanced = _basic_view(tensor, key)
+    return view if advanced is None else sh.Index.apply(view, key=advanced)
+
+
+def _basic_view(tensor, key):
+    """The view that the plain part of `key` picks out of `tensor`, and the rest of `key`
+    for an Index node (None when there is none)."""
     key = key if isinstance(key, tuple) else (key,)
     # A 0-d integer tensor indexes like the int it holds.
     key = tuple(int(k) if _is_integer_scalar_tensor(k) else k for k in key)
@@ -1042,11 +1318,43 @@ def index(tensor, key):
             advanced.append(_numpy_key(k))
             dim += 1
     if any(not isinstance(k, slice) for k in advanced):
-        return sh.Index.apply(result, key=tuple(advanced))
+        return result, tuple(advanced)
     if result is tensor:
         # x[...] or x[:, :] is still a new tensor (an alias) in PyTorch.
         result = sh.Alias.apply(tensor)
-    return result
+    return result, None
+
+
+def _number_tensor(value, like):
+    """A Python number as an operand of an in-place op on `like` (PyTorch's "wrapped number":
+    it does not raise the result's dtype category on its own)."""
+    _check_number(value, like)
+    dtype = dtypes.from_numpy(np.bool_ if isinstance(value, bool) else np.asarray(value).dtype)
+    number = Tensor(np.asarray(value, dtype=dtype.numpy_dtype))
+    number._is_number = True
+    return number
+
+
+def _check_number(value, like):
+    if not isinstance(value, numbers.Number):
+        raise TypeError(f"can't assign a {_type_name(value)} to a {like.dtype.tensor_type_name}")
+
+
+def _check_cast(result, target):
+    """PyTorch's rule for in-place results: no float into an integer, nothing into a bool."""
+    to_int = not target.is_floating_point and result.is_floating_point
+    to_bool = target is dtypes.bool and result is not dtypes.bool
+    if to_int or to_bool:
+        raise RuntimeError(
+            f"result type {result.short_name} can't be cast to the desired output type "
+            f"{target.short_name}"
+        )
+
+
+def _type_name(value):
+    """A value's type as PyTorch's messages name it: "float", "numpy.ndarray"."""
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
 
 
 def _is_integer_scalar_tensor(k):

@@ -1,10 +1,13 @@
 """The bundled digits: the right data, the right types, the same split every run."""
 
+import zipfile
+
 import numpy as np
 import pytest
 
 from autograd_lesson.datasets import Digits, load_digits, split_digits
-from autograd_lesson.datasets.digits import DATA_FILE
+from autograd_lesson.datasets import digits as digits_module
+from autograd_lesson.datasets.digits import DATA_FILE, DigitsFileError
 
 # Checksums computed once from scikit-learn 1.9.1's own load_digits() (the
 # copy we converted) and found equal to ours. Position-weighted sums also
@@ -125,3 +128,68 @@ def test_split_with_seed_0_is_pinned():
 def test_split_rejects_fractions_outside_0_1(fraction):
     with pytest.raises(ValueError, match="test_fraction"):
         split_digits(test_fraction=fraction)
+
+
+# ---------------------------------------------------------------------- a damaged data file
+
+
+@pytest.fixture
+def stored():
+    with np.load(DATA_FILE, allow_pickle=False) as data:
+        return {"images": data["images"], "target": data["target"]}
+
+
+def loading_fails(monkeypatch, path, match):
+    monkeypatch.setattr(digits_module, "DATA_FILE", path)
+    with pytest.raises(DigitsFileError, match=match) as error:
+        load_digits()
+    assert str(path) in str(error.value) and "reinstall autograd_lesson" in str(error.value)
+
+
+def file_with(tmp_path, arrays):
+    path = tmp_path / "digits.npz"
+    np.savez(path, **arrays)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"images": None}, "has no 'images' array"),
+        ({"target": None}, "has no 'target' array"),
+        ({"images": np.zeros((5, 8, 8), np.float64)}, r"images of dtype float64 and shape \(5"),
+        (
+            {"images": np.zeros((1797, 64), np.uint8)},
+            r"images of dtype uint8 and shape \(1797, 64\)",
+        ),
+        ({"target": np.zeros(10, np.int64)}, r"labels of dtype int64 and shape \(10,\) for 1797"),
+        ({"target": np.zeros(1797, np.float32)}, "labels of dtype float32"),
+        ({"target": np.full(1797, 10)}, "has labels from 10 to 10"),
+        ({"target": np.full(1797, -1)}, "has labels from -1 to -1"),
+        ({"images": np.full((1797, 8, 8), 17, np.uint8)}, "has pixel values up to 17"),
+        ({"target": np.array([{}] * 1797, dtype=object)}, "holds pickled Python objects"),
+    ],
+)
+def test_a_data_file_with_the_wrong_contents_says_what_is_wrong(
+    stored, tmp_path, monkeypatch, change, match
+):
+    arrays = {**stored, **change}
+    arrays = {name: value for name, value in arrays.items() if value is not None}
+    loading_fails(monkeypatch, file_with(tmp_path, arrays), match)
+
+
+def test_a_truncated_or_foreign_data_file_is_called_corrupt(tmp_path, monkeypatch):
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(DATA_FILE.read_bytes()[:-100])
+    loading_fails(monkeypatch, cut, "is corrupt")
+    text = tmp_path / "text.npz"
+    text.write_text("not data")
+    loading_fails(monkeypatch, text, "is not a .npz file")
+    damaged = tmp_path / "damaged.npz"
+    with zipfile.ZipFile(DATA_FILE) as source, zipfile.ZipFile(damaged, "w") as copy:
+        for name in source.namelist():
+            member = source.read(name)
+            if name == "target.npy":
+                member = b"X" + member[1:]  # the .npy magic number, damaged
+            copy.writestr(name, member)
+    loading_fails(monkeypatch, damaged, "is corrupt")

@@ -12,7 +12,14 @@ import re
 
 import numpy as np
 import pytest
-from golden_support import load_golden, load_recorder
+from golden_support import (
+    assert_close,
+    assert_same_record,
+    load_golden,
+    load_recorder,
+    stored_inputs,
+    stored_upstream,
+)
 
 import autograd_lesson
 
@@ -23,47 +30,6 @@ ERRORS = GOLDEN["errors"]
 API = GOLDEN["api"]
 
 
-def stored_inputs(case):
-    return {
-        name: np.array(a["values"], dtype=a["dtype"]).reshape(a["shape"])
-        for name, a in case["arrays"].items()
-    }
-
-
-def stored_upstream(case):
-    recorded = case["torch"]
-    if "upstream" not in recorded:
-        return None
-    dtype = recorded["dtype"].removeprefix("torch.")
-    return np.array(recorded["upstream"], dtype=dtype).reshape(recorded["shape"])
-
-
-def assert_close(ours, theirs, dtype, what):
-    ours, theirs = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
-    assert ours.shape == theirs.shape, what
-    # float32 results are compared to 1e-5 (sums in another order differ in the last bits).
-    rtol = 1e-10 if dtype == "torch.float64" else 1e-5
-    atol = rtol * max(1.0, float(np.abs(theirs).max(initial=0.0)))
-    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol, err_msg=what)
-
-
-def assert_same_record(ours, theirs):
-    for key in ("dtype", "shape", "requires_grad", "grad_fn", "graph"):
-        assert ours[key] == theirs[key], key
-    if theirs["dtype"] in ("torch.float32", "torch.float64"):
-        assert_close(ours["values"], theirs["values"], theirs["dtype"], "values")
-    else:
-        assert ours["values"] == theirs["values"]
-    assert ours["repr"] == theirs["repr"]
-    assert ours.get("second_backward") == theirs.get("second_backward")
-    assert (ours.get("grads") is None) == (theirs.get("grads") is None)
-    for name, grad in (theirs.get("grads") or {}).items():
-        if grad is None:
-            assert ours["grads"][name] is None, name
-        else:
-            assert_close(ours["grads"][name], grad, theirs["dtype"], f"grad of {name}")
-
-
 def test_golden_file_was_recorded_from_torch_2_13():
     assert GOLDEN["torch_version"].startswith("2.13.0")
     assert [c["name"] for c in CASES] == [c["name"] for c in recorder.CASES]
@@ -72,16 +38,20 @@ def test_golden_file_was_recorded_from_torch_2_13():
 
 
 def test_every_backward_node_of_the_engine_has_a_golden_case():
-    """A new op without a golden case fails here, with the node names it lacks."""
-    seen = {name for case in CASES for name in re.findall(r"\w+", case["torch"]["graph"])}
-    from autograd_lesson.ops import elementwise, matmul, reduction, shape
+    """A new op without a golden case fails here, with the node names it lacks.
+    (In-place and view nodes have theirs in mechanics.json.)"""
+    mechanics = load_golden("mechanics.json")["inplace"]
+    seen = {
+        name for case in CASES + mechanics for name in re.findall(r"\w+", case["torch"]["graph"])
+    }
+    from autograd_lesson import inplace
+    from autograd_lesson.ops import elementwise, matmul, reduction, shape, writes
 
     names = set()
-    for module in (elementwise, matmul, reduction, shape):
+    for module in (elementwise, matmul, reduction, shape, writes, inplace):
         for obj in vars(module).values():
             if isinstance(obj, type) and obj.__module__ == module.__name__:
                 names.add(getattr(obj, "name_in_pytorch", None))
-                names.add(getattr(obj, "name_with_dim", None))
     # Nodes whose name changes with the arguments (sum over dims, mean over dims).
     names |= {"SumBackward1", "MeanBackward1"}
     # Addmm is nn.Linear's kernel; its golden cases live with the nn tests.

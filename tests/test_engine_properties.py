@@ -1,6 +1,7 @@
 """Property tests: for every differentiable op, on shapes Hypothesis picks (broadcasting
-pairs, 0-d tensors, size-1 dims), the forward pass equals NumPy and the backward pass
-agrees with finite differences (`autograd_lesson.autograd.gradcheck`, float64).
+pairs, 0-d tensors, size-1 dims), the forward pass equals NumPy, the backward pass
+agrees with finite differences (`autograd_lesson.autograd.gradcheck`, float64), and so does
+the backward of the backward (`gradgradcheck`: gradients made with create_graph=True).
 
 Inputs stay in each op's smooth domain: log/sqrt/pow bases positive, divisors away from
 zero, and for max/min/maximum/abs/relu/clamp values on a grid that has no ties and no
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd_lesson as torch
-from autograd_lesson.autograd import gradcheck
+from autograd_lesson.autograd import gradcheck, gradgradcheck
 
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
 NONEMPTY_DIMS = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)
@@ -42,7 +43,7 @@ def grid(shape, shift=0.5):
 
 
 def check(op, reference, arrays):
-    """Forward equals NumPy's; backward equals finite differences."""
+    """Forward equals NumPy's; backward and double backward equal finite differences."""
     inputs = [torch.tensor(a, requires_grad=True) for a in arrays]
     out = op(*inputs)
     expected = np.asarray(reference(*arrays))
@@ -50,6 +51,7 @@ def check(op, reference, arrays):
     assert tuple(out.shape) == expected.shape
     np.testing.assert_allclose(out.detach().numpy(), expected, rtol=1e-12, atol=1e-12)
     assert gradcheck(op, inputs)
+    assert gradgradcheck(op, inputs)
 
 
 def softmax(a, axis):

@@ -2,7 +2,15 @@
 and the safe .npz weights loader with its errors."""
 
 import importlib.util
+import io
 import os
+import re
+import struct
+import subprocess
+import sys
+import tracemalloc
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -208,6 +216,23 @@ def weights_file(tmp_path_factory, seeded_arrays):
     return path
 
 
+@pytest.fixture(scope="module")
+def pth_file(tmp_path_factory, seeded_arrays):
+    """The same weights as torch's .pth format, written by autograd_lesson.save."""
+    path = tmp_path_factory.mktemp("pth") / "resnet18-f37072fd.pth"
+    lesson.save({name: lesson.from_numpy(array) for name, array in seeded_arrays.items()}, path)
+    return path
+
+
+@pytest.fixture
+def no_configured_paths(monkeypatch, tmp_path):
+    """A fresh HOME, and none of the variables that point at weights."""
+    for variable in ("AUTOGRAD_LESSON_WEIGHTS", "TORCH_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return tmp_path
+
+
 def assert_state_equals(model, arrays):
     state = model.state_dict()
     assert list(state) == list(arrays)
@@ -215,10 +240,11 @@ def assert_state_equals(model, arrays):
         np.testing.assert_array_equal(value.numpy(), arrays[name], err_msg=name)
 
 
-def test_load_weights_from_a_path(weights_file, seeded_arrays):
-    lesson.manual_seed(0)  # a different random model: loading must replace every number
-    model = resnet18(weights=ResNet18_Weights.DEFAULT, weights_path=weights_file)
-    assert_state_equals(model, seeded_arrays)
+def test_load_weights_from_a_path(weights_file, pth_file, seeded_arrays):
+    for path in (weights_file, pth_file):
+        lesson.manual_seed(0)  # a different random model: loading must replace every number
+        model = resnet18(weights=ResNet18_Weights.DEFAULT, weights_path=path)
+        assert_state_equals(model, seeded_arrays)
 
 
 def test_loaded_model_computes_what_the_source_computed(weights_file):
@@ -237,23 +263,43 @@ def test_load_weights_from_environment_variable(weights_file, seeded_arrays, mon
     assert_state_equals(resnet18(weights=ResNet18_Weights.DEFAULT), seeded_arrays)
 
 
-def test_load_weights_from_cache_folder(weights_file, seeded_arrays, monkeypatch, tmp_path):
-    monkeypatch.delenv("AUTOGRAD_LESSON_WEIGHTS", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    cache = tmp_path / ".cache" / "autograd_lesson"
+def test_load_weights_from_cache_folder(weights_file, seeded_arrays, no_configured_paths):
+    cache = no_configured_paths / ".cache" / "autograd_lesson"
     cache.mkdir(parents=True)
     os.symlink(weights_file, cache / "resnet18-f37072fd.npz")
     assert_state_equals(resnet18(weights=ResNet18_Weights.DEFAULT), seeded_arrays)
 
 
-def test_missing_file_says_how_to_make_one(monkeypatch, tmp_path):
-    monkeypatch.delenv("AUTOGRAD_LESSON_WEIGHTS", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
+def test_the_pth_is_preferred_to_the_npz(pth_file, seeded_arrays, no_configured_paths):
+    cache = no_configured_paths / ".cache" / "autograd_lesson"
+    cache.mkdir(parents=True)
+    os.symlink(pth_file, cache / "resnet18-f37072fd.pth")
+    (cache / "resnet18-f37072fd.npz").write_text("not read: the .pth comes first")
+    assert weights_module.default_weights_path(ResNet18_Weights.DEFAULT).suffix == ".pth"
+    assert_state_equals(resnet18(weights=ResNet18_Weights.DEFAULT), seeded_arrays)
+
+
+def test_torchvisions_download_cache_is_used(pth_file, seeded_arrays, no_configured_paths):
+    """torchvision keeps downloads in $TORCH_HOME/hub/checkpoints (~/.cache/torch/...)."""
+    checkpoints = no_configured_paths / ".cache" / "torch" / "hub" / "checkpoints"
+    checkpoints.mkdir(parents=True)
+    os.symlink(pth_file, checkpoints / "resnet18-f37072fd.pth")
+    assert_state_equals(resnet18(weights=ResNet18_Weights.DEFAULT), seeded_arrays)
+    os.environ["TORCH_HOME"] = str(no_configured_paths / "elsewhere")  # reset by the fixture
+    with pytest.raises(WeightsNotFoundError, match="elsewhere/hub/checkpoints"):
+        resnet18(weights=ResNet18_Weights.DEFAULT)
+
+
+def test_missing_file_names_both_ways_of_getting_one(no_configured_paths):
     with pytest.raises(WeightsNotFoundError) as error:
         resnet18(weights=ResNet18_Weights.DEFAULT)
     assert isinstance(error.value, FileNotFoundError)
     message = str(error.value)
-    assert str(tmp_path / ".cache" / "autograd_lesson" / "resnet18-f37072fd.npz") in message
+    cache = no_configured_paths / ".cache"
+    assert str(cache / "autograd_lesson" / "resnet18-f37072fd.npz") in message
+    assert str(cache / "autograd_lesson" / "resnet18-f37072fd.pth") in message
+    assert str(cache / "torch" / "hub" / "checkpoints" / "resnet18-f37072fd.pth") in message
+    assert "https://download.pytorch.org/models/resnet18-f37072fd.pth" in message
     assert (
         "python -m autograd_lesson.models.export_weights resnet18 --out resnet18-f37072fd.npz"
         in message
@@ -279,29 +325,61 @@ def loading_fails_and_changes_nothing(path, match):
     assert_state_equals(model, before)
 
 
-def test_truncated_file(weights_file, tmp_path):
-    truncated = tmp_path / "truncated.npz"
-    data = weights_file.read_bytes()
+@pytest.mark.parametrize("kind", ["npz", "pth"])
+def test_truncated_file(weights_file, pth_file, tmp_path, kind):
+    truncated = tmp_path / f"truncated.{kind}"
+    data = (weights_file if kind == "npz" else pth_file).read_bytes()
     truncated.write_bytes(data[: len(data) // 2])
-    loading_fails_and_changes_nothing(truncated, "looks truncated")
+    loading_fails_and_changes_nothing(truncated, "is corrupt(.|\n)*looks truncated")
 
 
-def test_file_cut_inside_the_last_array(weights_file, tmp_path):
-    truncated = tmp_path / "cut.npz"
-    truncated.write_bytes(weights_file.read_bytes()[:-5000])
-    loading_fails_and_changes_nothing(truncated, "truncated")
+@pytest.mark.parametrize("kind", ["npz", "pth"])
+def test_file_cut_inside_the_last_array(weights_file, pth_file, tmp_path, kind):
+    truncated = tmp_path / f"cut.{kind}"
+    truncated.write_bytes((weights_file if kind == "npz" else pth_file).read_bytes()[:-5000])
+    loading_fails_and_changes_nothing(truncated, "corrupt(.|\n)*truncated")
 
 
-def test_not_an_npz_file(tmp_path):
+def damaged_member(data, member_name):
+    """`data` (a zip archive) with the first byte of one member's contents flipped."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(member_name)
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 :][:4])
+    start = info.header_offset + 30 + name_length + extra_length
+    return data[:start] + bytes([data[start] ^ 0xFF]) + data[start + 1 :]
+
+
+def test_a_corrupt_npz_is_called_corrupt_not_pickled(weights_file, tmp_path):
+    """A damaged .npy magic once made NumPy fall back to pickle ("pickled objects")."""
+    path = tmp_path / "damaged.npz"
+    path.write_bytes(damaged_member(weights_file.read_bytes(), "fc.bias.npy"))
+    loading_fails_and_changes_nothing(path, "is corrupt: the magic string is not correct")
+
+
+def test_a_corrupt_pth_storage_is_called_corrupt(pth_file, tmp_path):
+    path = tmp_path / "damaged.pth"
+    path.write_bytes(damaged_member(pth_file.read_bytes(), "resnet18-f37072fd/data/5"))
+    loading_fails_and_changes_nothing(path, "record data/5: Bad CRC-32(.|\n)*corrupt")
+
+
+def test_not_a_weights_file(tmp_path):
     path = tmp_path / "notes.npz"
     path.write_text("these are not weights")
-    loading_fails_and_changes_nothing(path, "is not a .npz file")
+    loading_fails_and_changes_nothing(path, "is neither a .npz nor a PyTorch .pth file")
 
 
-def test_a_pth_file_is_refused_with_the_conversion_command(tmp_path, torch):
-    path = tmp_path / "resnet18-f37072fd.pth"
-    torch.save(torch.nn.Linear(2, 3).state_dict(), path)
-    loading_fails_and_changes_nothing(path, "looks like a PyTorch .pth file(.|\\n)*--from-pth")
+def test_a_pth_state_dict_that_does_not_fit_is_listed(tmp_path):
+    path = tmp_path / "linear.pth"
+    lesson.save(nn.Linear(2, 3).state_dict(), path)
+    loading_fails_and_changes_nothing(
+        path, r"missing keys: conv1\.weight(.|\n)*unexpected keys: weight, bias"
+    )
+
+
+def test_a_training_checkpoint_is_not_a_state_dict(pth_file, tmp_path):
+    path = tmp_path / "checkpoint.pth"
+    lesson.save({"model": lesson.load(pth_file), "epoch": 3}, path)
+    loading_fails_and_changes_nothing(path, "is not a state_dict \\(a training checkpoint")
 
 
 def file_with_changes(tmp_path, arrays, replace, drop=()):
@@ -340,6 +418,62 @@ def test_text_arrays_are_refused(seeded_arrays, tmp_path):
     loading_fails_and_changes_nothing(path, "fc.bias has dtype <U1, not a number type")
 
 
+@pytest.mark.parametrize("kind", ["npz", "pth"])
+def test_an_unexpected_huge_array_is_reported_without_being_read(tmp_path, kind):
+    """Names and shapes come from the headers: the 64 MB array is never read."""
+    huge = np.zeros((16, 1024, 1024), np.float32)
+    path = tmp_path / f"huge.{kind}"
+    if kind == "npz":
+        np.savez_compressed(path, huge=huge)  # zeros: a small file
+    else:
+        lesson.save({"huge": lesson.from_numpy(huge)}, path)
+    del huge
+    lesson.manual_seed(0)
+    model = resnet18()
+    tracemalloc.start()
+    try:
+        with pytest.raises(WeightsFileError, match="unexpected keys: huge"):
+            weights_module.load_weights(model, ResNet18_Weights.DEFAULT, path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8e6, f"peak {peak / 1e6:.0f} MB: the array was read"
+
+
+def test_a_small_view_of_a_huge_storage_is_refused_before_reading(seeded_arrays, tmp_path):
+    state = {name: lesson.from_numpy(array) for name, array in seeded_arrays.items()}
+    state["fc.bias"] = lesson.zeros(4_000_000)[:1000]  # saving a view saves its whole base
+    path = tmp_path / "views.pth"
+    lesson.save(state, path)
+    loading_fails_and_changes_nothing(path, "stores 62.8 MB for 46.8 MB of tensors")
+
+
+def test_a_pth_of_parameters_loads(seeded_arrays, tmp_path):
+    """state_dict(keep_vars=True) holds the Parameters themselves; they load as well."""
+    lesson.manual_seed(42)
+    path = tmp_path / "parameters.pth"
+    lesson.save(resnet18().state_dict(keep_vars=True), path)
+    lesson.manual_seed(0)
+    assert_state_equals(resnet18(weights="DEFAULT", weights_path=path), seeded_arrays)
+
+
+def test_torchvision_style_pth_made_by_torch_loads(torch, tmp_path):
+    """torchvision cannot be installed beside torch 2.13 here: the same architecture built
+    from torch.nn (tests/golden/record_resnet.py) writes the .pth torchvision publishes."""
+    torch.manual_seed(0)
+    source = recorder.torch_resnet18().eval()
+    pth = tmp_path / "resnet18-f37072fd.pth"
+    torch.save(source.state_dict(), pth)
+    model = resnet18(weights=ResNet18_Weights.DEFAULT, weights_path=pth).eval()
+    data = np.random.default_rng(0).random((2, 3, 64, 64), dtype=np.float32)
+    with torch.no_grad():
+        expected = source(torch.from_numpy(data)).numpy()
+    with lesson.no_grad():
+        ours = model(lesson.tensor(data)).numpy()
+    assert np.linalg.norm(ours - expected) <= 1e-4 * np.linalg.norm(expected)
+    assert ours.argmax(1).tolist() == expected.argmax(1).tolist()
+
+
 # ---------------------------------------------------------------------- export command
 
 
@@ -362,13 +496,64 @@ def test_export_command_writes_a_file_that_loads_and_matches_torch(tmp_path, tor
     assert ours.argmax(1).tolist() == expected.argmax(1).tolist()
 
 
-def test_export_refuses_a_state_dict_that_does_not_fit(tmp_path, torch):
+def test_export_from_pth_needs_no_torch(pth_file, seeded_arrays, tmp_path, capsys):
+    out = tmp_path / "resnet18-f37072fd.npz"
+    export_weights.main(["resnet18", "--from-pth", str(pth_file), "--out", str(out)])
+    assert capsys.readouterr().out.startswith(f"wrote {out}")
+    assert_state_equals(resnet18(weights="DEFAULT", weights_path=out), seeded_arrays)
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def export_fails(argv, capsys, match):
+    """The export exits with status 1 and one line on stderr, and writes nothing."""
+    with pytest.raises(SystemExit) as exit_info:
+        export_weights.main(["resnet18", *argv])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert re.search(match, err), err
+    return err
+
+
+def test_export_refuses_a_state_dict_that_does_not_fit(tmp_path, capsys):
     pth = tmp_path / "other.pth"
-    torch.save(torch.nn.Linear(2, 3).state_dict(), pth)
+    lesson.save(nn.Linear(2, 3).state_dict(), pth)
     out = tmp_path / "never.npz"
-    with pytest.raises(WeightsFileError, match="missing keys: conv1.weight"):
-        export_weights.main(["resnet18", "--from-pth", str(pth), "--out", str(out)])
+    export_fails(
+        ["--from-pth", str(pth), "--out", str(out)],
+        capsys,
+        r"^python -m autograd_lesson.models.export_weights: error: .*other.pth does not fit "
+        r"ResNet \(the model is unchanged\):; missing keys: conv1.weight, ",
+    )
     assert not out.exists()
+
+
+def test_export_errors_are_one_line(pth_file, weights_file, tmp_path, capsys):
+    out = str(tmp_path / "out.npz")
+    export_fails(["--from-pth", str(pth_file), "--out", str(tmp_path)], capsys, "is a folder")
+    missing = str(tmp_path / "missing.pth")
+    export_fails(["--from-pth", missing, "--out", out], capsys, "missing.pth: no such file")
+    cut = tmp_path / "cut.pth"
+    cut.write_bytes(pth_file.read_bytes()[:-5000])
+    export_fails(["--from-pth", str(cut), "--out", out], capsys, "cut.pth is corrupt")
+    export_fails(
+        ["--from-pth", str(weights_file), "--out", out], capsys, "is a NumPy .npz file, not a .pth"
+    )
+    assert not (tmp_path / "out.npz").exists()
+
+
+def test_export_error_from_the_command_line(tmp_path):
+    """The real command: exit status 1, one line on stderr."""
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd_lesson.models.export_weights", "resnet18"]
+        + ["--from-pth", str(tmp_path / "missing.pth"), "--out", str(tmp_path / "o.npz")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(lesson.__file__).parents[1])},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "no such file" in result.stderr
 
 
 def test_export_without_torchvision_says_what_to_install(tmp_path):

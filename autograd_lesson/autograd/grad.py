@@ -6,17 +6,36 @@ from ..engine import run_backward
 from ..tensor import Tensor, gradient_seed
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, allow_unused=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    allow_unused=None,
+    materialize_grads=False,
+):
     """Return d(outputs)/d(inputs) as a tuple, one tensor per input; `.grad` is left alone.
 
     With a non-scalar output, `grad_outputs` is the vector v of the vector-Jacobian
-    product vᵀ·J, exactly as the `gradient` argument of `backward`.
+    product vᵀ·J, exactly as the `gradient` argument of `backward`. With create_graph=True
+    the returned gradients carry a graph of their own: they can be differentiated again.
     """
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, "
+            "but got: allow_unused=False."
+        )
+    allow_unused = bool(allow_unused) or materialize_grads
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
 
     seeds = [gradient_seed(out, v, i) for i, (out, v) in enumerate(zip(outputs, grad_outputs))]
+    if create_graph:  # the backward pass is recorded: it starts from tensors
+        seeds = [v if isinstance(v, Tensor) else Tensor(s) for s, v in zip(seeds, grad_outputs)]
+    if retain_graph is None:
+        retain_graph = create_graph
     roots = [out._node_for_backward() for out in outputs]
 
     for x in inputs:
@@ -24,7 +43,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, allow_unused=Fal
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     targets = [x._node_for_backward() for x in inputs]
     captured = run_backward(
-        roots, seeds, retain_graph=bool(retain_graph), capture=targets, accumulate=False
+        roots,
+        seeds,
+        retain_graph=bool(retain_graph),
+        capture=targets,
+        accumulate=False,
+        create_graph=create_graph,
     )
 
     result = []
@@ -35,7 +59,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, allow_unused=Fal
                     f"The differentiated Tensor at index {i} appears to not have been used in "
                     "the graph. Set allow_unused=True if this is the desired behavior."
                 )
-            result.append(None)
+            result.append(Tensor(np.zeros_like(x._data)) if materialize_grads else None)
+        elif create_graph:
+            result.append(captured[node])
         else:
             result.append(Tensor(np.array(captured[node], dtype=x._data.dtype)))
     return tuple(result)

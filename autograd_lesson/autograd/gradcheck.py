@@ -9,7 +9,7 @@ of the difference quotient is larger than the tolerance.
 
 import numpy as np
 
-from ..grad_mode import no_grad
+from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 from .functional import jacobian
 
@@ -73,3 +73,46 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
                 raise GradcheckError(message)
             return False
     return True
+
+
+def gradgradcheck(
+    fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
+):
+    """True if the gradients of `fn`'s gradients match finite differences.
+
+    The first derivative is made with create_graph=True, as a function of the inputs and
+    of the upstream gradient v (random when not given: a fixed seed, so a failure repeats);
+    then gradcheck runs on that function.
+    """
+    from ..functions import cat
+    from .grad import grad
+
+    inputs = tuple(inputs) if isinstance(inputs, list | tuple) else (inputs,)
+    differentiable = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    if grad_outputs is None:
+        with no_grad():
+            out = fn(*inputs)
+        rng = np.random.default_rng(0)
+        values = rng.uniform(-1, 1, tuple(out.shape)).astype(out._data.dtype)
+        grad_outputs = Tensor(values, requires_grad=True)
+    v = grad_outputs
+
+    def first_derivative(*xs_and_v):
+        *xs, upstream = xs_and_v
+        it = iter(xs)
+        full = [next(it) if isinstance(x, Tensor) and x.requires_grad else x for x in inputs]
+        with enable_grad():  # also while gradcheck nudges the inputs under no_grad
+            out = fn(*full)
+            needed = [x for x in full if isinstance(x, Tensor) and x.requires_grad]
+            grads = grad(out, needed, grad_outputs=upstream, create_graph=True, allow_unused=True)
+        pieces = [g.reshape(-1) for g in grads if g is not None]
+        return cat(pieces) if pieces else upstream.reshape(-1) * 0
+
+    return gradcheck(
+        first_derivative,
+        (*differentiable, v),
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+    )

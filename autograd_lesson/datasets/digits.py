@@ -13,6 +13,8 @@ folder.
     (1438, 359)
 """
 
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +53,56 @@ class Digits:
         return len(self.target)
 
 
+class DigitsFileError(ValueError):
+    """The digits data file is damaged or holds something else; the message says what."""
+
+
+def read_digits_file(path):
+    """(images, target) from the .npz at `path`, checked: uint8 images of shape (n, 8, 8)
+    with counts 0..16, integer labels of shape (n,) with values 0..9."""
+
+    def bad(problem):
+        return DigitsFileError(
+            f"The digits data file {path} {problem}. It should hold 'images' (uint8, shape "
+            f"(n, 8, 8), values 0..{MAX_PIXEL_VALUE}) and 'target' (integers 0..9, shape "
+            "(n,)); reinstall autograd_lesson to get a good copy."
+        )
+
+    with open(path, "rb") as file:
+        if file.read(4) != b"PK\x03\x04":  # an .npz is a zip archive of .npy files
+            raise bad("is not a .npz file (it is not a zip archive)")
+    try:
+        # allow_pickle=False: the file holds plain arrays only, and refusing
+        # pickles means loading it can never run code.
+        with np.load(path, allow_pickle=False) as stored:
+            missing = [name for name in ("images", "target") if name not in stored.files]
+            if missing:
+                raise bad(f"has no {' or '.join(map(repr, missing))} array")
+            images, target = stored["images"], stored["target"]
+        for name, value in (("images", images), ("target", target)):
+            if not isinstance(value, np.ndarray):  # NumPy gives the bytes of a non-.npy member
+                raise bad(f"is corrupt (the header of its {name!r} array is damaged)")
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+        raise bad(f"is corrupt (truncated or damaged: {error})") from None
+    except ValueError as error:
+        if isinstance(error, DigitsFileError):
+            raise
+        if "Object arrays" in str(error):
+            raise bad("holds pickled Python objects, which are refused") from None
+        raise bad(f"could not be read ({error})") from None
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8):
+        raise bad(f"has images of dtype {images.dtype} and shape {images.shape}")
+    if target.dtype.kind not in "iu" or target.shape != images.shape[:1]:
+        raise bad(
+            f"has labels of dtype {target.dtype} and shape {target.shape} for {len(images)} images"
+        )
+    if images.size and images.max() > MAX_PIXEL_VALUE:
+        raise bad(f"has pixel values up to {images.max()}")
+    if target.size and (target.min() < 0 or target.max() > 9):
+        raise bad(f"has labels from {target.min()} to {target.max()}")
+    return images, target.astype(np.int64)
+
+
 def load_digits(scaled=True):
     """Load all 1,797 digits.
 
@@ -60,11 +112,7 @@ def load_digits(scaled=True):
     scaled=False gives the raw counts, uint8 0..16, as stored.
     The labels are int64, the dtype ``cross_entropy`` expects for class indices.
     """
-    # allow_pickle=False: the file holds plain arrays only, and refusing
-    # pickles means loading it can never run code.
-    with np.load(DATA_FILE, allow_pickle=False) as stored:
-        images = stored["images"]
-        target = stored["target"].astype(np.int64)
+    images, target = read_digits_file(DATA_FILE)
     if scaled:
         images = images.astype(np.float32) / np.float32(MAX_PIXEL_VALUE)
     return Digits(images=images, target=target)

@@ -2,7 +2,7 @@
 
 from autograd_lesson.models import resnet18, ResNet18_Weights
 model = resnet18()                                   # random weights (seed with manual_seed)
-model = resnet18(weights=ResNet18_Weights.DEFAULT)   # ImageNet weights from a local .npz
+model = resnet18(weights=ResNet18_Weights.DEFAULT)   # ImageNet weights from a local .pth/.npz
 """
 
 from .resnet import BasicBlock, ResNet, resnet18

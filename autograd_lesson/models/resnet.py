@@ -52,7 +52,8 @@ class BasicBlock(nn.Module):
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         shortcut = x if self.downsample is None else self.downsample(x)
-        return self.relu(out + shortcut)
+        out += shortcut  # in place, as in torchvision: AddBackward0 in the graph either way
+        return self.relu(out)
 
 
 class ResNet(nn.Module):
@@ -116,10 +117,11 @@ def resnet18(*, weights=None, progress=True, weights_path=None, **kwargs):
 
     weights:       None (random, reproducible after `manual_seed`), or
                    `ResNet18_Weights.DEFAULT` / `.IMAGENET1K_V1` / the strings "DEFAULT",
-                   "IMAGENET1K_V1". The weights are read from a local .npz file (nothing is
-                   downloaded): see `autograd_lesson.models.weights` for where it is looked for.
+                   "IMAGENET1K_V1". The weights are read from a local file, torchvision's
+                   .pth or a .npz (nothing is downloaded): see `autograd_lesson.models.weights`
+                   for where it is looked for.
     progress:      accepted for torchvision compatibility; there is no download to show.
-    weights_path:  the .npz file to read (this package's addition; optional).
+    weights_path:  the .pth or .npz file to read (this package's addition; optional).
     num_classes:   size of the last layer (1000 when weights are given).
     """
     weights = ResNet18_Weights.verify(weights)

@@ -5,14 +5,14 @@ from .module import Module
 
 
 class ReLU(Module):
-    """max(x, 0). `inplace=True` is accepted (and printed) but computed out of place."""
+    """max(x, 0). With `inplace=True` the result is written into the input (x.relu_())."""
 
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input):  # noqa: A002 - PyTorch's argument name
-        return F.relu(input)
+        return F.relu(input, inplace=self.inplace)
 
     def extra_repr(self):
         return "inplace=True" if self.inplace else ""

@@ -162,8 +162,9 @@ def batch_norm(
 # ---------------------------------------------------------------------- activations
 
 
-def relu(input, inplace=False):  # noqa: A002 - `inplace` accepted; computed out of place
-    return elementwise.Relu.apply(input)
+def relu(input, inplace=False):  # noqa: A002
+    """max(x, 0); with inplace=True written into x itself (x.relu_(), recorded in place)."""
+    return input.relu_() if inplace else elementwise.Relu.apply(input)
 
 
 def sigmoid(input):  # noqa: A002

@@ -16,6 +16,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
+from ..device import parse_to_arguments, require_cpu
 from ..grad_mode import no_grad
 from ..tensor import Size, Tensor
 from .parameter import Parameter
@@ -298,14 +299,29 @@ class Module:
         return self._convert_floats(np.float32)
 
     def to(self, *args, **kwargs):
-        dtype = kwargs.get("dtype")
-        for arg in args:
-            if hasattr(arg, "numpy_dtype"):
-                dtype = arg
+        """to(device), to(dtype), to(device, dtype), to(tensor): converts floating-point
+        parameters and buffers in place and returns self, as in PyTorch."""
+        target, dtype, _non_blocking, _copy = parse_to_arguments(args, kwargs)
+        if dtype is not None and not dtype.is_floating_point:
+            raise TypeError(
+                "nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                f"dtype={dtype}"
+            )
+        # As in PyTorch, a module with no tensors moves anywhere: only tensors raise.
+        if target is not None and any(True for _ in self._all_tensors()):
+            require_cpu(target)
         return self if dtype is None else self._convert_floats(dtype.numpy_dtype)
 
     def cpu(self):
         return self
+
+    def cuda(self, device=None):
+        for tensor in self._all_tensors():
+            tensor.cuda(device)  # raises PyTorch's error (no CUDA here) before anything moves
+        return self
+
+    def _all_tensors(self):
+        return itertools.chain(self.parameters(), self.buffers())
 
     # ------------------------------------------------------------------ state_dict
     def state_dict(self, destination=None, prefix="", keep_vars=False):

@@ -34,6 +34,7 @@ class Convolution(Function):
     """
 
     name_in_pytorch = "ConvolutionBackward0"
+    supports_double_backward = False  # create_graph=True: an error if differentiated again
 
     def forward(self, x, weight, bias, stride, padding):
         self.stride, self.padding, self.has_bias = stride, padding, bias.size > 0

@@ -10,27 +10,29 @@ from ..function import Function
 
 
 class Add(Function):
-    """out = a + b    ∂out/∂a = 1,  ∂out/∂b = 1"""
+    """out = a + alpha·b (alpha = 1 unless given)    ∂out/∂a = 1,  ∂out/∂b = alpha"""
 
     name_in_pytorch = "AddBackward0"
 
-    def forward(self, a, b):
-        return a + b
+    def forward(self, a, b, alpha=1):
+        self.alpha = alpha
+        return a + b if alpha == 1 else a + alpha * b
 
     def backward(self, grad):
-        return grad, grad
+        return grad, grad if self.alpha == 1 else self.alpha * grad
 
 
 class Sub(Function):
-    """out = a - b    ∂out/∂a = 1,  ∂out/∂b = -1"""
+    """out = a - alpha·b (alpha = 1 unless given)    ∂out/∂a = 1,  ∂out/∂b = -alpha"""
 
     name_in_pytorch = "SubBackward0"
 
-    def forward(self, a, b):
-        return a - b
+    def forward(self, a, b, alpha=1):
+        self.alpha = alpha
+        return a - b if alpha == 1 else a - alpha * b
 
     def backward(self, grad):
-        return grad, -grad
+        return grad, -grad if self.alpha == 1 else -self.alpha * grad
 
 
 class Rsub(Function):
@@ -51,26 +53,33 @@ class Mul(Function):
     name_in_pytorch = "MulBackward0"
 
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        # Save only what a gradient will need, as PyTorch does: b for ∂/∂a, a for ∂/∂b
+        # (so changing an input that no gradient needs, in place, is no error).
+        need_a, need_b = self.needs_input_grad
+        self.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        return grad * b, grad * a
+        need_a, need_b = self.needs_input_grad
+        return grad * b if need_a else None, grad * a if need_b else None
 
 
 class Div(Function):
     """out = a / b    ∂out/∂a = 1/b,  ∂out/∂b = -a/b²"""
 
     name_in_pytorch = "DivBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        # b is needed for both gradients, a only for ∂/∂b (PyTorch saves no more).
+        self.save_for_backward(a if self.needs_input_grad[1] else None, b)
         return a / b
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        return grad / b, -grad * a / (b * b)
+        need_a, need_b = self.needs_input_grad
+        return grad / b if need_a else None, -grad * a / (b * b) if need_b else None
 
 
 class Neg(Function):
@@ -143,19 +152,20 @@ class PowScalarBase(Function):
 
     def forward(self, b, base):
         out = np.power(b.dtype.type(base), b)
-        self.base = base
+        self.log_base = np.log(b.dtype.type(base))
         self.save_for_backward(out)
         return out
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return grad * out * np.log(out.dtype.type(self.base))
+        return grad * out * self.log_base
 
 
 class Exp(Function):
     """out = eᵃ    ∂out/∂a = eᵃ = out"""
 
     name_in_pytorch = "ExpBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         out = np.exp(a)
@@ -171,6 +181,7 @@ class Log(Function):
     """out = ln a    ∂out/∂a = 1/a"""
 
     name_in_pytorch = "LogBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         self.save_for_backward(a)
@@ -199,6 +210,7 @@ class Sqrt(Function):
     """out = √a    ∂out/∂a = 1/(2√a)"""
 
     name_in_pytorch = "SqrtBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         out = np.sqrt(a)
@@ -223,13 +235,14 @@ class Relu(Function):
     def backward(self, grad):
         (out,) = self.saved_tensors
         # where, not grad * mask: a negative grad times 0 would give -0., and PyTorch prints 0.
-        return np.where(out > 0, grad, 0).astype(grad.dtype, copy=False)
+        return np.where(out > 0, grad, 0)
 
 
 class Sigmoid(Function):
     """out = 1/(1 + e⁻ᵃ)    ∂out/∂a = out·(1 - out)"""
 
     name_in_pytorch = "SigmoidBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         # Written with exp(-|a|) so that no exponential overflows.
@@ -247,6 +260,7 @@ class Tanh(Function):
     """out = tanh a    ∂out/∂a = 1 - out²"""
 
     name_in_pytorch = "TanhBackward0"
+    makes_floats = True  # integer inputs give float results
 
     def forward(self, a):
         out = np.tanh(a)
@@ -270,12 +284,12 @@ class Clamp(Function):
 
     def backward(self, grad):
         (a,) = self.saved_tensors
-        inside = np.ones(a.shape, dtype=bool)
+        inside = np.ones_like(a, dtype=bool)
         if self.low is not None:
-            inside &= a >= self.low
+            inside = inside & (a >= self.low)
         if self.high is not None:
-            inside &= a <= self.high
-        return np.where(inside, grad, 0).astype(grad.dtype, copy=False)
+            inside = inside & (a <= self.high)
+        return np.where(inside, grad, 0)
 
 
 class Maximum(Function):
@@ -304,8 +318,7 @@ class Where(Function):
 
     def backward(self, grad):
         (condition,) = self.saved_tensors
-        zero = np.zeros((), dtype=grad.dtype)
-        return np.where(condition, grad, zero), np.where(condition, zero, grad)
+        return np.where(condition, grad, 0), np.where(condition, 0, grad)
 
 
 class Sin(Function):
@@ -377,7 +390,7 @@ class MaskedFill(Function):
 
     def backward(self, grad):
         (mask,) = self.saved_tensors
-        return np.where(mask, np.zeros((), dtype=grad.dtype), grad)
+        return np.where(mask, 0, grad)
 
 
 class MaskedFillTensor(Function):
@@ -392,5 +405,4 @@ class MaskedFillTensor(Function):
 
     def backward(self, grad):
         (mask,) = self.saved_tensors
-        zero = np.zeros((), dtype=grad.dtype)
-        return np.where(mask, zero, grad), np.where(mask, grad, zero).sum()
+        return np.where(mask, 0, grad), np.where(mask, grad, 0).sum()

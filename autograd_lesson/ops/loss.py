@@ -36,7 +36,7 @@ class NllLoss(Function):
         per_item = np.broadcast_to(grad, self.target.shape)
         if self.reduction == "mean":
             per_item = per_item / self.count
-        grad_x = np.zeros(self.input_shape, dtype=grad.dtype)
+        grad_x = np.zeros_like(grad, shape=self.input_shape)
         rows = np.arange(len(self.target))
         grad_x[rows, np.where(self.counted, self.target, 0)] = np.where(self.counted, -per_item, 0)
         return grad_x
@@ -48,13 +48,14 @@ class MseLoss(Function):
     name_in_pytorch = "MseLossBackward0"
 
     def forward(self, a, b, reduction):
-        difference = a - b
-        self.save_for_backward(difference)
+        self.save_for_backward(a, b)
         self.reduction = reduction
-        return reduce_loss(difference * difference, reduction, difference.size)
+        difference = a - b
+        self.count = difference.size
+        return reduce_loss(difference * difference, reduction, self.count)
 
     def backward(self, grad):
-        (difference,) = self.saved_tensors
-        scale = 2 / difference.size if self.reduction == "mean" else 2
-        grad_a = (grad * scale * difference).astype(difference.dtype, copy=False)
+        a, b = self.saved_tensors
+        scale = 2 / self.count if self.reduction == "mean" else 2
+        grad_a = grad * scale * (a - b)
         return grad_a, -grad_a

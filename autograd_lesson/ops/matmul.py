@@ -18,12 +18,15 @@ class Mm(Function):
     name_in_pytorch = "MmBackward0"
 
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        # Save only what a gradient will need (as PyTorch): b for ∂/∂A, A for ∂/∂B.
+        need_a, need_b = self.needs_input_grad
+        self.save_for_backward(a if need_b else None, b if need_a else None)
         return a @ b
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        return grad @ b.T, a.T @ grad
+        need_a, need_b = self.needs_input_grad
+        return grad @ b.T if need_a else None, a.T @ grad if need_b else None
 
 
 class Mv(Function):
@@ -32,12 +35,14 @@ class Mv(Function):
     name_in_pytorch = "MvBackward0"
 
     def forward(self, a, v):
-        self.save_for_backward(a, v)
+        need_a, need_v = self.needs_input_grad
+        self.save_for_backward(a if need_v else None, v if need_a else None)
         return a @ v
 
     def backward(self, grad):
         a, v = self.saved_tensors
-        return np.outer(grad, v), a.T @ grad
+        need_a, need_v = self.needs_input_grad
+        return np.outer(grad, v) if need_a else None, a.T @ grad if need_v else None
 
 
 class Dot(Function):
@@ -46,12 +51,14 @@ class Dot(Function):
     name_in_pytorch = "DotBackward0"
 
     def forward(self, u, v):
-        self.save_for_backward(u, v)
+        need_u, need_v = self.needs_input_grad
+        self.save_for_backward(u if need_v else None, v if need_u else None)
         return np.asarray(u @ v)
 
     def backward(self, grad):
         u, v = self.saved_tensors
-        return grad * v, grad * u
+        need_u, need_v = self.needs_input_grad
+        return grad * v if need_u else None, grad * u if need_v else None
 
 
 class Bmm(Function):
@@ -61,12 +68,15 @@ class Bmm(Function):
     name_in_pytorch = "BmmBackward0"
 
     def forward(self, a, b):
-        self.save_for_backward(a, b)
+        need_a, need_b = self.needs_input_grad
+        self.save_for_backward(a if need_b else None, b if need_a else None)
         return a @ b
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        return grad @ np.swapaxes(b, -1, -2), np.swapaxes(a, -1, -2) @ grad
+        need_a, need_b = self.needs_input_grad
+        grad_a = grad @ np.swapaxes(b, -1, -2) if need_a else None
+        return grad_a, np.swapaxes(a, -1, -2) @ grad if need_b else None
 
 
 class Addmm(Function):
@@ -76,12 +86,14 @@ class Addmm(Function):
     name_in_pytorch = "AddmmBackward0"
 
     def forward(self, bias, a, w):
-        self.save_for_backward(a, w)
+        _, need_a, need_w = self.needs_input_grad
+        self.save_for_backward(a if need_w else None, w if need_a else None)
         return bias + a @ w
 
     def backward(self, grad):
         a, w = self.saved_tensors
-        return grad, grad @ w.T, a.T @ grad
+        _, need_a, need_w = self.needs_input_grad
+        return grad, grad @ w.T if need_a else None, a.T @ grad if need_w else None
 
 
 # ---------------------------------------------------------------------- `a @ b`

@@ -47,6 +47,7 @@ class BatchNorm(Function):
     """
 
     name_in_pytorch = "NativeBatchNormBackward0"
+    supports_double_backward = False  # create_graph=True: an error if differentiated again
 
     def forward(self, x, weight, bias, running_mean, running_var, training, momentum, eps):
         self.training, self.has_affine = training, weight.size > 0

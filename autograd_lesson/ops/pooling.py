@@ -21,6 +21,7 @@ class MaxPool2dWithIndices(Function):
     """
 
     name_in_pytorch = "MaxPool2DWithIndicesBackward0"
+    supports_double_backward = False  # create_graph=True: an error if differentiated again
 
     def forward(self, x, kernel, stride, padding):
         self.kernel, self.stride, self.padding = kernel, stride, padding
@@ -59,6 +60,7 @@ class AdaptiveAvgPool2dOp(Function):
     """
 
     name_in_pytorch = "AdaptiveAvgPool2DBackward0"
+    supports_double_backward = False  # create_graph=True: an error if differentiated again
 
     def forward(self, x, output_size):
         n, c, h, w = x.shape

@@ -23,8 +23,6 @@ class Sum(Function):
     name_in_pytorch = "SumBackward0"
 
     def forward(self, a, dim=None, keepdim=False, numpy_dtype=None):
-        if dim is not None:
-            self.name_in_pytorch = "SumBackward1"  # PyTorch's node for sum over given dims
         self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
         self.keepdim = keepdim
         self.input_shape = a.shape
@@ -35,14 +33,19 @@ class Sum(Function):
         return expand_back(grad, self.input_shape, self.dims, self.keepdim)
 
 
+
+class SumDim(Sum):
+    """out = Σ aᵢ over the given dims (x.sum(dim))    ∂out/∂aᵢ = 1"""
+
+    name_in_pytorch = "SumBackward1"  # PyTorch's node for a sum over given dims
+
+
 class Mean(Function):
     """out = (1/n) Σᵢ aᵢ    ∂out/∂aᵢ = 1/n"""
 
     name_in_pytorch = "MeanBackward0"
 
     def forward(self, a, dim=None, keepdim=False):
-        if dim is not None:
-            self.name_in_pytorch = "MeanBackward1"
         self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
         self.keepdim = keepdim
         self.input_shape = a.shape
@@ -51,6 +54,13 @@ class Mean(Function):
 
     def backward(self, grad):
         return expand_back(grad / self.count, self.input_shape, self.dims, self.keepdim)
+
+
+
+class MeanDim(Mean):
+    """out = (1/n) Σ aᵢ over the given dims (x.mean(dim))    ∂out/∂aᵢ = 1/n"""
+
+    name_in_pytorch = "MeanBackward1"
 
 
 class MaxAll(Function):
@@ -101,8 +111,11 @@ class MaxDim(Function):
         if len(self.input_shape) == 0:
             return grad
         grad = grad if self.keepdim else np.expand_dims(grad, self.dim)
-        out = np.zeros(self.input_shape, dtype=grad.dtype)
-        np.put_along_axis(out, indices, grad, axis=self.dim)
+        out = np.zeros_like(grad, shape=self.input_shape)
+        # out[..., indices, ...] = grad, the index at `dim` taken from `indices`
+        key = list(np.indices(indices.shape, sparse=True))
+        key[self.dim] = indices
+        out[tuple(key)] = grad
         return out
 
 
@@ -121,16 +134,16 @@ class Norm(Function):
     def forward(self, a, dim=None, keepdim=False):
         self.dims = normalize_dims(dim, a.ndim) if a.ndim else ()
         self.keepdim = keepdim
-        out = np.sqrt(np.sum(a * a, axis=self.dims, keepdims=True))
+        out = np.sqrt(np.sum(a * a, axis=self.dims, keepdims=keepdim))
         self.save_for_backward(a, out)
-        return out if keepdim else np.squeeze(out, self.dims)
+        return out
 
     def backward(self, grad):
         a, out = self.saved_tensors
         if not self.keepdim:
-            grad = np.expand_dims(grad, self.dims)
+            grad, out = np.expand_dims(grad, self.dims), np.expand_dims(out, self.dims)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(out == 0, 0, grad * a / out).astype(a.dtype, copy=False)
+            return np.where(out == 0, 0, grad * a / out)
 
 
 class Var(Function):
@@ -146,17 +159,22 @@ class Var(Function):
         count = int(np.prod([a.shape[d] for d in self.dims]))
         # As PyTorch does, a divisor below 0 counts as 0: the result is then inf or nan.
         self.divisor = max(0, count - correction)
+        self.count = count
+        self.save_for_backward(a)
         with np.errstate(divide="ignore", invalid="ignore"):  # an empty input gives nan
-            deviation = a - a.sum(axis=self.dims, keepdims=True) / count
-            self.save_for_backward(deviation)
+            deviation = self.deviation(a)
             squares = (deviation * deviation).sum(axis=self.dims, keepdims=keepdim)
             return np.asarray(squares / self.divisor, dtype=a.dtype)
 
+    def deviation(self, a):
+        """aᵢ - ā, the mean taken over the reduced dims."""
+        return a - np.sum(a, axis=self.dims, keepdims=True) / self.count
+
     def backward(self, grad):
-        deviation = self.saved_tensors[0]
+        a = self.saved_tensors[0]
         grad = expand_back(grad, self.input_shape, self.dims, self.keepdim)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return grad * 2 * deviation / self.divisor
+            return grad * 2 * self.deviation(a) / self.divisor
 
 
 class Std(Var):
@@ -166,14 +184,14 @@ class Std(Var):
 
     def forward(self, a, dim=None, correction=1, keepdim=False):
         out = np.sqrt(super().forward(a, dim, correction, keepdim))
-        self.save_for_backward(self.saved_tensors[0], out)  # the deviation, then out
+        self.save_for_backward(a, out)
         return out
 
     def backward(self, grad):
         out = self.saved_tensors[1]
         # Chain rule through the square root: ∂√v/∂v = 1/(2√v), then Var's backward.
         with np.errstate(divide="ignore", invalid="ignore"):
-            grad_of_var = np.where(out == 0, 0, grad / (2 * out)).astype(grad.dtype, copy=False)
+            grad_of_var = np.where(out == 0, 0, grad / (2 * out))
         return super().backward(grad_of_var)
 
 
@@ -183,8 +201,6 @@ class Prod(Function):
     name_in_pytorch = "ProdBackward0"
 
     def forward(self, a, dim=None, keepdim=False, numpy_dtype=None):
-        if dim is not None:
-            self.name_in_pytorch = "ProdBackward1"  # PyTorch's node for prod along a dim
         # Along a dim, or over everything seen as one long row.
         self.axis = None if dim is None or a.ndim == 0 else dim
         self.keepdim = keepdim
@@ -194,15 +210,27 @@ class Prod(Function):
     def backward(self, grad):
         (a,) = self.saved_tensors
         if self.axis is None:
-            return grad * products_of_the_others(a.ravel(), axis=0).reshape(a.shape)
+            return grad * products_of_the_others(a.reshape(-1), axis=0).reshape(a.shape)
         grad = expand_back(grad, a.shape, (self.axis,), self.keepdim)
         return grad * products_of_the_others(a, self.axis)
+
+
+class ProdDim(Prod):
+    """out = Πᵢ aᵢ along one dim (x.prod(dim))    ∂out/∂aᵢ = Πⱼ≠ᵢ aⱼ along that dim"""
+
+    name_in_pytorch = "ProdBackward1"
 
 
 def products_of_the_others(a, axis):
     """For each element, the product of all the other elements along `axis`:
     (product of those before it) × (product of those after it)."""
     row = np.moveaxis(a, axis, -1)
+    if not isinstance(row, np.ndarray):
+        # On tensors (create_graph=True), a form that records a graph: for each element, the
+        # row with that element replaced by 1 (an n × n matrix), multiplied out.
+        n = row.shape[-1]
+        others = np.where(np.eye(n, dtype=bool), 1, np.expand_dims(row, -2))
+        return np.moveaxis(others.prod(-1), -1, axis)
     before, after = np.ones_like(row), np.ones_like(row)
     before[..., 1:] = np.cumprod(row[..., :-1], axis=-1)
     after[..., :-1] = np.cumprod(row[..., :0:-1], axis=-1)[..., ::-1]

@@ -11,6 +11,7 @@ class View(Function):
     """out = a laid out in a new shape    ∂loss/∂a = grad laid back in a's shape"""
 
     name_in_pytorch = "ViewBackward0"
+    is_view = True
 
     def forward(self, a, shape):
         self.input_shape = a.shape
@@ -31,12 +32,14 @@ class UnsafeView(View):
     (PyTorch names this node apart from View because nothing else can see the memory)"""
 
     name_in_pytorch = "UnsafeViewBackward0"
+    is_view = False  # a view of a copy nobody else holds: the result owns its memory
 
 
 class Alias(Function):
     """out = a, as a new tensor (`x[...]`)    ∂out/∂a = 1"""
 
     name_in_pytorch = "AliasBackward0"
+    is_view = True
 
     def forward(self, a):
         return a.view()
@@ -49,6 +52,7 @@ class Transpose(Function):
     """out = a with dims d0 and d1 swapped    ∂loss/∂a = grad with them swapped back"""
 
     name_in_pytorch = "TransposeBackward0"
+    is_view = True
 
     def forward(self, a, dim0, dim1):
         self.dims = (dim0, dim1)
@@ -62,6 +66,7 @@ class Permute(Function):
     """out = a with its dims reordered    ∂loss/∂a = grad with the inverse order"""
 
     name_in_pytorch = "PermuteBackward0"
+    is_view = True
 
     def forward(self, a, dims):
         self.dims = dims
@@ -75,6 +80,7 @@ class T(Function):
     """out = aᵀ for a matrix (`a.t()`)    ∂loss/∂a = gradᵀ"""
 
     name_in_pytorch = "TBackward0"
+    is_view = True
 
     def forward(self, a):
         return a.T
@@ -87,6 +93,7 @@ class Unsqueeze(Function):
     """out = a with a new dim of size 1    ∂loss/∂a = grad without it"""
 
     name_in_pytorch = "UnsqueezeBackward0"
+    is_view = True
 
     def forward(self, a, dim):
         self.dim = dim
@@ -100,11 +107,9 @@ class Squeeze(Function):
     """out = a without dims of size 1    ∂loss/∂a = grad reshaped back"""
 
     name_in_pytorch = "SqueezeBackward0"
-    name_with_dim = "SqueezeBackward1"  # PyTorch's node when a dim is given
+    is_view = True
 
     def forward(self, a, dim=None):
-        if dim is not None:
-            self.name_in_pytorch = self.name_with_dim
         self.input_shape = a.shape
         if dim is None:
             return np.squeeze(a)
@@ -115,16 +120,24 @@ class Squeeze(Function):
         return grad.reshape(self.input_shape)
 
 
-class SqueezeInplace(Squeeze):
+class SqueezeDim(Squeeze):
+    """out = a without dim `dim` if its size is 1 (x.squeeze(dim))    ∂loss/∂a = grad reshaped"""
+
+    name_in_pytorch = "SqueezeBackward1"  # PyTorch's node when a dim is given
+
+
+class SqueezeInplace(SqueezeDim):
     """The in-place squeeze_ that `vector @ matrix` ends with    ∂loss/∂a as Squeeze"""
 
-    name_in_pytorch = name_with_dim = "SqueezeBackward4"
+    name_in_pytorch = "SqueezeBackward4"
+    is_view = False  # squeezed in place: the same tensor, not a view of another one
 
 
 class Expand(Function):
     """out = a repeated along size-1 dims    ∂loss/∂a = grad summed over the copies"""
 
     name_in_pytorch = "ExpandBackward0"
+    is_view = True
 
     def forward(self, a, shape):
         return np.broadcast_to(a, shape)
@@ -163,14 +176,15 @@ class Select(Function):
     """out = a[..., i, ...] along one dim    ∂loss/∂a = grad placed at index i, zeros elsewhere"""
 
     name_in_pytorch = "SelectBackward0"
+    is_view = True
 
     def forward(self, a, dim, index):
         self.input_shape = a.shape
         self.key = (slice(None),) * dim + (index,)
-        return a[self.key]
+        return a[self.key + (Ellipsis,)]  # the "..." keeps even a single element a view
 
     def backward(self, grad):
-        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        out = np.zeros_like(grad, shape=self.input_shape)
         out[self.key] = grad
         return out
 
@@ -235,7 +249,7 @@ class DiagEmbed(Function):
         return np.diag(v, diagonal)
 
     def backward(self, grad):
-        return np.diagonal(grad, self.diagonal).copy()
+        return np.diagonal(grad, self.diagonal)
 
 
 class Diagonal(Function):
@@ -250,11 +264,42 @@ class Diagonal(Function):
         return np.diagonal(a, diagonal).copy()  # a copy, as torch.diag returns one
 
     def backward(self, grad):
-        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        out = np.zeros_like(grad, shape=self.input_shape)
         steps = np.arange(len(grad))
         # Above the main diagonal (k > 0) the columns start at k; below it, the rows at -k.
         out[steps + max(-self.diagonal, 0), steps + max(self.diagonal, 0)] = grad
         return out
+
+
+class DiagonalView(Function):
+    """out = the elements a[..., i, i + offset] (x.diagonal()), a view into a
+    ∂loss/∂a = grad placed on that diagonal, zeros elsewhere"""
+
+    name_in_pytorch = "DiagonalBackward0"
+    is_view = True
+
+    def forward(self, a, offset=0, dim1=0, dim2=1):
+        self.options = dict(offset=offset, dim1=dim1, dim2=dim2)
+        self.input_shape = a.shape
+        return diagonal_view(a, offset, dim1, dim2)
+
+    def backward(self, grad):
+        out = np.zeros_like(grad, shape=self.input_shape)
+        if isinstance(out, np.ndarray):
+            diagonal_view(out, **self.options)[...] = grad
+        else:  # a tensor (create_graph=True): the write is recorded
+            out.diagonal(**self.options)[...] = grad
+        return out
+
+
+def diagonal_view(a, offset, dim1, dim2):
+    """A writable view of a diagonal (NumPy's np.diagonal gives a read-only one): step along
+    both dims at once, i.e. with the sum of their strides."""
+    b = np.moveaxis(a, (dim1, dim2), (-2, -1))
+    b = b[..., max(-offset, 0) :, max(offset, 0) :]
+    n = min(b.shape[-2], b.shape[-1])
+    strides = b.strides[:-2] + (b.strides[-2] + b.strides[-1],)
+    return np.lib.stride_tricks.as_strided(b, b.shape[:-2] + (n,), strides)
 
 
 class Index(Function):
@@ -269,7 +314,7 @@ class Index(Function):
 
     def backward(self, grad):
         (key,) = self.saved_tensors
-        out = np.zeros(self.input_shape, dtype=grad.dtype)
+        out = np.zeros_like(grad, shape=self.input_shape)
         np.add.at(out, key, grad)  # add, not assign: an index may appear twice
         return out
 

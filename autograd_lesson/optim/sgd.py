@@ -19,11 +19,29 @@ import numpy as np
 
 from ..grad_mode import no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import (
+    Optimizer,
+    check_option_support,
+    check_tensor_lr,
+    count_write,
+    integral_alpha_error,
+    to_scalar,
+)
 
 
 class SGD(Optimizer):
-    """torch.optim.SGD: the update rule above, with its options per parameter group."""
+    """torch.optim.SGD:  buf ← μ·buf + (1−τ)·g  (buf₁ = g),   p ← p − lr·buf
+
+    (g includes weight_decay·p; nesterov uses g + μ·buf instead of buf.)
+    """
+
+    LOADED_GROUP_DEFAULTS = {
+        "nesterov": False,
+        "maximize": False,
+        "foreach": None,
+        "differentiable": False,
+        "fused": False,
+    }
 
     def __init__(
         self,
@@ -33,16 +51,19 @@ class SGD(Optimizer):
         dampening=0,
         weight_decay=0,
         nesterov=False,
+        *,
         maximize=False,
+        foreach=None,
+        differentiable=False,
+        fused=None,
     ):
+        check_tensor_lr(lr)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
         if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         defaults = {
             "lr": lr,
             "momentum": momentum,
@@ -50,21 +71,22 @@ class SGD(Optimizer):
             "weight_decay": weight_decay,
             "nesterov": nesterov,
             "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
         }
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
+        check_option_support(foreach, fused, differentiable)
 
     @no_grad()
     def step(self, closure=None):
-        """Update every parameter that has a gradient; parameters without one stay as they are."""
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    self._update(p, p.grad._data, group)
-        return loss
+        """Check every gradient, then update each parameter that has one (the rule below)."""
+        return self._check_and_update(closure)
 
     def _update(self, p, grad, group):
-        momentum, dampening = group["momentum"], group["dampening"]
+        lr, momentum, dampening = to_scalar(group["lr"]), group["momentum"], group["dampening"]
         g = -grad if group["maximize"] else grad
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p._data
@@ -80,4 +102,13 @@ class SGD(Optimizer):
                 buf._data += (1 - dampening) * g if dampening else g
             g = g + momentum * buf._data if group["nesterov"] else buf._data
         # In place, so the model (and anything else holding p) sees the new values.
-        p._data -= group["lr"] * g
+        p._data -= lr * g
+        count_write(p)
+
+    def _integer_parameter_error(self, p, group):
+        if isinstance(to_scalar(group["lr"]), float) or isinstance(group["weight_decay"], float):
+            return integral_alpha_error()
+        return NotImplementedError(
+            f"autograd_lesson's optimizers update floating-point parameters only, not "
+            f"{p.dtype.short_name} ones"
+        )

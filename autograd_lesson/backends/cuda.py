@@ -1,0 +1,5 @@
+"""`torch.backends.cuda`: this build has no CUDA."""
+
+
+def is_built():
+    return False

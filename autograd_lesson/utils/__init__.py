@@ -1,0 +1,5 @@
+"""`torch.utils`: here only `data` (datasets, samplers and the DataLoader)."""
+
+from . import data
+
+__all__ = ["data"]
