@@ -98,7 +98,7 @@ def test_reading_convolution_is_the_definition(case):
 
 
 @pytest.mark.parametrize("case", CONV_SHAPES)
-@pytest.mark.parametrize("cls", CONVOLUTIONS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", CONVOLUTIONS, ids=lambda cls: cls.__qualname__)
 def test_every_convolution_path_gives_the_reading_paths_values_and_gradients(
     cls, case, small_parts
 ):
@@ -108,7 +108,7 @@ def test_every_convolution_path_gives_the_reading_paths_values_and_gradients(
 @pytest.mark.parametrize(
     "needs", [(False, True, True), (True, False, True), (True, True, False)], ids=str
 )
-@pytest.mark.parametrize("cls", CONVOLUTIONS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", CONVOLUTIONS, ids=lambda cls: cls.__qualname__)
 def test_paths_skip_the_gradients_nothing_needs(cls, needs, small_parts):
     case = CONV_SHAPES[1]
     expected = conv_values_and_grads(Convolution, case, needs=needs)
@@ -116,14 +116,14 @@ def test_paths_skip_the_gradients_nothing_needs(cls, needs, small_parts):
     assert [g is None for g in expected[1:]] == [not wanted for wanted in needs]
 
 
-@pytest.mark.parametrize("cls", CONVOLUTIONS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", CONVOLUTIONS, ids=lambda cls: cls.__qualname__)
 def test_paths_without_bias(cls, small_parts):
     case = CONV_SHAPES[2]
     expected = conv_values_and_grads(Convolution, case, bias=False)
     assert_same(conv_values_and_grads(cls, case, bias=False), expected)
 
 
-@pytest.mark.parametrize("cls", CONVOLUTIONS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", CONVOLUTIONS, ids=lambda cls: cls.__qualname__)
 def test_paths_pass_gradcheck(cls, monkeypatch):
     monkeypatch.setattr(threads, "PART_MIN_WORK", 1)
     x, w, b = leaves((2, 16, 4, 5), (3, 16, 3, 2), (3,))
@@ -203,7 +203,7 @@ def pool_values_and_grad(cls, case, ties=False):
 
 @pytest.mark.parametrize("ties", [False, True], ids=["distinct", "ties"])
 @pytest.mark.parametrize("case", POOL_SHAPES)
-@pytest.mark.parametrize("cls", POOLS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", POOLS, ids=lambda cls: cls.__qualname__)
 def test_every_max_pool_path_gives_the_reading_paths_values_and_gradient(
     cls, case, ties, small_parts
 ):
@@ -265,7 +265,7 @@ def batch_norm_values_and_grads(cls, case):
 
 
 @pytest.mark.parametrize("case", BN_CASES, ids=str)
-@pytest.mark.parametrize("cls", BATCH_NORMS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", BATCH_NORMS, ids=lambda cls: cls.__qualname__)
 def test_every_batch_norm_path_gives_the_reading_paths_values_and_gradients(cls, case, small_parts):
     expected = batch_norm_values_and_grads(BatchNorm, case)
     assert_same(batch_norm_values_and_grads(cls, case), expected)
@@ -293,3 +293,14 @@ def test_which_path_a_batch_norm_takes():
         normalization_fast.batch_norm_for((32, 64, 16, 16)) is normalization_fast.BatchNormInParts
     )
     assert normalization_fast.batch_norm_for((2, 3, 4, 4)) is BatchNorm
+
+
+@pytest.mark.parametrize("cls", [*CONVOLUTIONS, Convolution], ids=lambda cls: cls.__qualname__)
+def test_an_input_changed_in_place_after_forward_is_an_error_on_every_path(cls, monkeypatch):
+    monkeypatch.setattr(threads, "PART_MIN_WORK", 1)
+    a, w, b = leaves((2, 16, 4, 4), (3, 16, 3, 3), (3,))
+    x = a * 1  # not a leaf: it may be changed in place
+    out = cls.apply(x, w, b, stride=(1, 1), padding=(1, 1))
+    x.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()

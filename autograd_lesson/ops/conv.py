@@ -54,11 +54,11 @@ class Convolution(Function):
         grad_out = channels_first(grad)  # (Cout, N·Ho·Wo), as `out` was
         grad_bias = grad_out.sum(axis=1) if self.has_bias else None
         grad_weight = grad_x = None
-        if needs_grad(self, 1):
+        if self.needs_input_grad[1]:
             cols = im2col(x, kernel, self.stride, self.padding, self.out_hw)
             grad_weight = (grad_out @ cols.T).reshape(weight.shape)
             del cols  # free before grad_cols, as big, is made
-        if needs_grad(self, 0):  # not for the network's input image: it needs no gradient
+        if self.needs_input_grad[0]:  # not for the network's input image: it needs no gradient
             grad_cols = weight.reshape(c_out, -1).T @ grad_out  # (C·kh·kw, N·Ho·Wo)
             grad_x = col2im(grad_cols, x.shape, kernel, self.stride, self.padding, self.out_hw)
         return grad_x, grad_weight, grad_bias
@@ -97,9 +97,3 @@ def images_first(by_channel, n, out_hw):
 def channels_first(images):
     """(N, C, H, W) to (C, N·H·W): the inverse of images_first."""
     return np.moveaxis(images, 1, 0).reshape(images.shape[1], -1)
-
-
-def needs_grad(node, index):
-    """Whether the node's input `index` wants a gradient: an input that needs none is
-    recorded as (None, 0) in next_functions."""
-    return node.next_functions[index][0] is not None

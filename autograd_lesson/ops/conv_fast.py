@@ -32,7 +32,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import threads
-from .conv import Convolution, channels_first, images_first, needs_grad
+from .conv import Convolution, channels_first, images_first
 from .parts import BatchInParts
 from .windows import kernel_offsets, output_hw, pad, unpad
 
@@ -112,11 +112,11 @@ class ConvolutionByOffset(Convolution):
         grad_bias = grad_rows.sum(axis=0) if self.has_bias else None
         grad_weight = grad_x = None
         window = None
-        if needs_grad(self, 1):
+        if self.needs_input_grad[1]:
             grad_weight = np.empty(weight.shape, dtype=weight.dtype)
             for i, j, window in self.windows(channels_last_padded(x, self.padding)):
                 np.matmul(grad_rows.T, window, out=grad_weight[:, :, i, j])
-        if needs_grad(self, 0):
+        if self.needs_input_grad[0]:
             grad_x = self.input_gradient(x, weight, grad_rows, window)
         return grad_x, grad_weight, grad_bias
 
@@ -161,11 +161,11 @@ class ConvolutionWindowRows(Convolution):
         grad_out = channels_first(grad)  # (Cout, N·Ho·Wo)
         grad_bias = grad_out.sum(axis=1) if self.has_bias else None
         grad_weight = grad_x = None
-        if needs_grad(self, 1):
+        if self.needs_input_grad[1]:
             cols = window_rows(channels_last_padded(x, self.padding), self.kernel, self.stride)
             grad_weight = (grad_out @ cols).reshape(weight.shape)
             del cols  # free before grad_cols, as big, is made
-        if needs_grad(self, 0):
+        if self.needs_input_grad[0]:
             grad_cols = grad_out.T @ weight.reshape(len(weight), -1)  # (N·Ho·Wo, C·kh·kw)
             grad_x = self.rows_to_image(grad_cols, x.shape)
         return grad_x, grad_weight, grad_bias
@@ -217,7 +217,7 @@ class ConvolutionWindowRowsInParts(ConvolutionWindowRows):
         grad_bias = grad_out.sum(axis=1) if self.has_bias else None
         w_rows = weight.reshape(c_out, -1)
         grad_weight = grad_x = None
-        if needs_grad(self, 1):
+        if self.needs_input_grad[1]:
             cols = window_rows(channels_last_padded(x, self.padding), self.kernel, self.stride)
             grad_weight = np.empty(weight.shape, dtype=weight.dtype)
             grad_w_rows = grad_weight.reshape(c_out, -1)
@@ -227,7 +227,7 @@ class ConvolutionWindowRowsInParts(ConvolutionWindowRows):
 
             self.run_in_parts(weight_part, c_out, work)
             del cols
-        if needs_grad(self, 0):
+        if self.needs_input_grad[0]:
             n, _, h, w = x.shape
             (ph, pw), per_channel = self.padding, kh * kw
             grad_padded = np.zeros((n, h + 2 * ph, w + 2 * pw, c_in), dtype=grad.dtype)

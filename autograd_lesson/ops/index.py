@@ -47,6 +47,11 @@ def op_classes():
     return found
 
 
+def class_name(cls):
+    """The class's name as written in its source (`__name__` is PyTorch's node name)."""
+    return cls.__qualname__.rsplit(".", 1)[-1]
+
+
 def declares_node(cls):
     """True for an op; False for a fast path, which inherits its op's node name."""
     return "name_in_pytorch" in vars(cls)
@@ -81,11 +86,13 @@ def table(classes=None):
     ops = sorted((cls for cls in classes if declares_node(cls)), key=lambda c: c.name_in_pytorch)
     rows = []
     for op in ops:
-        rows.append(Row(op.name_in_pytorch, op.__name__, location(op), derivative_line(op), False))
+        rows.append(
+            Row(op.name_in_pytorch, class_name(op), location(op), derivative_line(op), False)
+        )
         fast = [cls for cls in classes if not declares_node(cls) and op_of(cls) is op]
         for cls in sorted(fast, key=source_order):
-            computes = f"computes {op.__name__}'s values and gradients"
-            rows.append(Row(op.name_in_pytorch, cls.__name__, location(cls), computes, True))
+            computes = f"computes {class_name(op)}'s values and gradients"
+            rows.append(Row(op.name_in_pytorch, class_name(cls), location(cls), computes, True))
     return rows
 
 
@@ -97,10 +104,10 @@ def problems(classes=None):
     for cls in sorted((c for c in classes if declares_node(c)), key=source_order):
         name = cls.name_in_pytorch
         if name in owner:
-            found.append(f"{name} is declared by both {owner[name]} and {cls.__name__}")
-        owner.setdefault(name, cls.__name__)
+            found.append(f"{name} is declared by both {owner[name]} and {class_name(cls)}")
+        owner.setdefault(name, class_name(cls))
         if derivative_line(cls) is None:
-            found.append(f"{cls.__name__} ({location(cls)}) states no derivative (no ∂ line)")
+            found.append(f"{class_name(cls)} ({location(cls)}) states no derivative (no ∂ line)")
     return found
 
 

@@ -35,21 +35,22 @@ class BatchInParts:
 
         with threads.single_threaded_blas():
             outs = threads.run(forward_part, range(len(self.parts)))
-        # What the parts saved, saved here too: no copy, and backward after a freed graph
-        # raises PyTorch's error, as at any node.
-        self.save_for_backward(*(array for node in self.part_nodes for array in node.saved_tensors))
+        # The inputs, as the op saves them: the parts' slices keep them alive anyway, and
+        # saved here, a later in-place change of x or of the weights, or a backward after
+        # the graph was freed, raises PyTorch's error, as at any node.
+        self.save_for_backward(x, *inputs)
         return outs[0] if len(outs) == 1 else np.concatenate(outs)
 
     def backward(self, grad):
         self.saved_tensors  # noqa: B018 - raises PyTorch's error if the graph was freed
         # ∂loss/∂x is made once, whole; each part writes its images' share into it (a part
         # class that can, writes there directly: no second copy of the gradient exists).
-        wanted = self.next_functions[0][0] is not None
+        wanted = self.needs_input_grad[0]
         grad_x = np.empty((len(grad), *self.input_shape[1:]), grad.dtype) if wanted else None
 
         def backward_part(k):
             node = self.part_nodes[k]
-            node.next_functions = self.next_functions  # which inputs want a gradient
+            node.needs_input_grad = self.needs_input_grad
             node.grad_x_into = None if grad_x is None else grad_x[self.parts[k]]
             grads = node.backward(grad[self.parts[k]])
             grads = grads if isinstance(grads, tuple) else (grads,)
