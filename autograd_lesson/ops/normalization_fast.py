@@ -50,6 +50,8 @@ class BatchNormInPlace(BatchNorm):
     """BatchNorm's formulas, each temporary written in place (alone, or as one part of
     BatchNormInParts)."""
 
+    grad_x_into = None  # set by BatchNormInParts: where this part's ∂loss/∂x goes
+
     def forward(self, x, weight, bias, running_mean, running_var, training, momentum, eps):
         self.training, self.has_affine = training, weight.size > 0
         count = x.size // x.shape[1]  # values per channel
@@ -79,13 +81,13 @@ class BatchNormInPlace(BatchNorm):
         grad_weight = channel_sum(grad, x_hat)
         if self.training:
             m = grad.size // grad.shape[1]
-            # γ/σ · (g - mean(g) - x̂·mean(g·x̂)), built in place in one new array.
-            grad_x = x_hat * per_channel(-grad_weight / m, grad)
+            # γ/σ · (g - mean(g) - x̂·mean(g·x̂)), built in place in one array.
+            grad_x = np.multiply(x_hat, per_channel(-grad_weight / m, grad), out=self.grad_x_into)
             grad_x += grad
             grad_x -= per_channel(grad_bias / m, grad)
             grad_x *= self.scale
         else:
-            grad_x = grad * self.scale
+            grad_x = np.multiply(grad, self.scale, out=self.grad_x_into)
         grad_x = grad_x.astype(grad.dtype, copy=False)
         if not self.has_affine:
             return grad_x, None, None
@@ -129,8 +131,10 @@ class BatchNormInParts(BatchNorm):
         grad_x = np.empty_like(grad)
 
         def backward_part(k):
-            c = self.parts[k]
-            grad_x[:, c], grad_weight, grad_bias = self.part_nodes[k].backward(grad[:, c])
+            c, node = self.parts[k], self.part_nodes[k]
+            node.grad_x_into = grad_x[:, c]  # the part writes its channels' ∂loss/∂x there
+            _, grad_weight, grad_bias = node.backward(grad[:, c])
+            node.grad_x_into = None  # a view would keep the whole gradient alive
             return grad_weight, grad_bias
 
         per_part = threads.run(backward_part, range(len(self.parts)))
