@@ -21,6 +21,9 @@ class BatchInParts:
     """
 
     part_class = None
+    # Save the op's inputs (as the op does, for its in-place checks), or only what the
+    # parts saved (for an op whose backward needs nothing of x, such as max pooling).
+    saves_inputs = True
 
     def work(self, x, *inputs, **options):
         raise NotImplementedError
@@ -38,7 +41,10 @@ class BatchInParts:
         # The inputs, as the op saves them: the parts' slices keep them alive anyway, and
         # saved here, a later in-place change of x or of the weights, or a backward after
         # the graph was freed, raises PyTorch's error, as at any node.
-        self.save_for_backward(x, *inputs)
+        if self.saves_inputs:
+            self.save_for_backward(x, *inputs)
+        else:
+            self.save_for_backward(*(a for node in self.part_nodes for a in node.saved_tensors))
         return outs[0] if len(outs) == 1 else np.concatenate(outs)
 
     def backward(self, grad):

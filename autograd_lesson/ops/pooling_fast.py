@@ -74,6 +74,7 @@ class MaxPool2dInParts(BatchInParts, MaxPool2dWithIndices):
     """MaxPoolRunningMaximum on parts of the batch, computed at the same time."""
 
     part_class = MaxPoolRunningMaximum
+    saves_inputs = False  # backward needs only the winning offsets, as the reading path
 
     def work(self, x, kernel, stride, padding):
         return x.size * kernel[0] * kernel[1]
