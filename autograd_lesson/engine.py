@@ -6,8 +6,11 @@ flowing into it before it passes anything on; recursion would pass each part on 
 and do the work below it again each time. And a deep graph (a loop of 5,000 steps) would
 exceed Python's recursion limit. So, as PyTorch's engine does, we first list the nodes in
 topological order (every node after all the nodes that use its output), then visit each one
-exactly once with its gradient complete.
+exactly once with its gradient complete. Of the nodes whose gradient is complete, the one
+created last goes first (`execution_order`), as in PyTorch.
 """
+
+import heapq
 
 import numpy as np
 
@@ -48,7 +51,13 @@ def topological_order(roots):
 
 
 def run_backward(
-    roots, root_grads, retain_graph=False, capture=None, accumulate=True, create_graph=False
+    roots,
+    root_grads,
+    retain_graph=False,
+    capture=None,
+    accumulate=True,
+    create_graph=False,
+    root_outputs=None,
 ):
     """Propagate `root_grads` from the `roots` nodes down to the leaves.
 
@@ -56,14 +65,17 @@ def run_backward(
     accumulate:   add gradients into leaves' `.grad` (False for autograd.grad).
     create_graph: run every backward on tensors, recording it as a graph of its own
                   (numpy_protocol.py), so the gradients can be differentiated again.
-    Returns {node: gradient} for the captured nodes.
+    root_outputs: which output of each root node the root gradient is for (0 by default;
+                  a custom Function can have several outputs).
+    Returns {node: gradient} for the captured nodes (a list, one per output, for a node
+    with several outputs).
     """
     capture = set(capture or ())
     pending = {}  # node -> sum of the gradients that have arrived so far
-    for node, grad in zip(roots, root_grads):
-        _hand_over(pending, node, grad)
-    order = topological_order(list(pending))
-    _check_not_freed(order)
+    for node, grad, output in zip(roots, root_grads, root_outputs or [0] * len(roots)):
+        _hand_over(pending, node, grad, output)
+    graph = topological_order(list(pending))
+    _check_not_freed(graph)
 
     captured, leaf_grads = {}, []
     # (np.errstate: inf and nan arise without a word, as in PyTorch)
@@ -72,11 +84,12 @@ def run_backward(
         backward_on_tensors(create_graph),
         np.errstate(all="ignore"),
     ):
-        for node in order:
+        for node in execution_order(list(pending), graph):
             grad = pending.pop(node, None)
             if grad is None:
                 continue  # no gradient flows through this node
-            grad = _run_tensor_hooks(node, grad)
+            if node.num_outputs == 1:
+                grad = _run_tensor_hooks(node, grad)
             if node in capture:
                 captured[node] = grad
             if isinstance(node, AccumulateGrad):
@@ -87,16 +100,40 @@ def run_backward(
             input_grads = _call_backward(node, grad, create_graph)
             if not retain_graph:
                 node.release_saved()
-            for (child, _), child_grad, shape, dtype in zip(
+            for (child, output), child_grad, shape, dtype in zip(
                 node.next_functions, input_grads, node.input_shapes, node.input_dtypes
             ):
                 if child is not None and child_grad is not None:
-                    _hand_over(pending, child, _fit(child_grad, shape, dtype))
+                    _hand_over(pending, child, _fit(child_grad, shape, dtype), output)
         # Leaves last, all together: an error above leaves every `.grad` as it was.
         if accumulate:
             for node, grad in leaf_grads:
                 node.accumulate(grad)
     return captured
+
+
+def execution_order(roots, graph):
+    """The nodes of `graph` in the order backward visits them, as PyTorch's engine does: a
+    node is ready once every node that feeds it a gradient has run; of the ready nodes, the
+    one created last runs first."""
+    waiting_for = {node: 0 for node in graph}  # how many inputs' gradients are still to come
+    for node in graph:
+        for child, _ in node.next_functions:
+            if child is not None:
+                waiting_for[child] += 1
+    ready = [(-node.sequence_nr, i, node) for i, node in enumerate(roots) if not waiting_for[node]]
+    heapq.heapify(ready)
+    tiebreak = len(ready)
+    while ready:
+        node = heapq.heappop(ready)[2]
+        yield node
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            waiting_for[child] -= 1
+            if waiting_for[child] == 0:
+                heapq.heappush(ready, (-child.sequence_nr, tiebreak, child))
+                tiebreak += 1
 
 
 def _check_not_freed(order):
@@ -106,9 +143,17 @@ def _check_not_freed(order):
         raise RuntimeError(FREED_GRAPH_MESSAGE)
 
 
-def _hand_over(pending, node, grad):
-    """Add `grad` to what `node` has received so far (a node used twice gets the sum)."""
-    pending[node] = pending[node] + grad if node in pending else grad
+def _hand_over(pending, node, grad, output=0):
+    """Add `grad` to what `node` has received so far (a node used twice gets the sum).
+
+    A node with several outputs (a custom Function returning two tensors) collects one
+    gradient per output: None for an output no gradient reached.
+    """
+    if node.num_outputs == 1:
+        pending[node] = pending[node] + grad if node in pending else grad
+        return
+    received = pending.setdefault(node, [None] * node.num_outputs)
+    received[output] = grad if received[output] is None else received[output] + grad
 
 
 def _fit(grad, shape, dtype):
@@ -127,12 +172,16 @@ def _call_backward(node, grad, create_graph):
     raises an error instead of silently giving zero.
     """
     try:
+        several = node.num_outputs > 1  # then `grad` is a list, one per output
         if create_graph and not node.supports_double_backward:
             with set_grad_enabled(False), backward_on_tensors(False):
-                input_grads = node.backward(grad._data)
+                if several:
+                    input_grads = node.backward(*(None if g is None else g._data for g in grad))
+                else:
+                    input_grads = node.backward(grad._data)
             input_grads = once_differentiable_results(node, grad, input_grads)
         else:
-            input_grads = node.backward(grad)
+            input_grads = node.backward(*grad) if several else node.backward(grad)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
         if anomaly_mode.is_anomaly_enabled() and anomaly_mode.is_anomaly_check_nan_enabled():

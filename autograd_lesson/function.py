@@ -13,6 +13,7 @@ Function object itself the output's `grad_fn`: a node of the graph that remember
 its inputs came from in `next_functions`, exactly as PyTorch's nodes do.
 """
 
+import itertools
 import re
 
 import numpy as np
@@ -40,12 +41,17 @@ class Node:
     """What every node of the backward graph has: a name, and where its inputs came from."""
 
     name_in_pytorch = "Node"
+    num_outputs = 1  # a custom Function returning several tensors has more
+    _created = itertools.count()
 
     def __init__(self):
         # One (node, output index) pair per input; (None, 0) for inputs that need no gradient.
         self.next_functions = ()
         # Tensor hooks (t.register_hook): called with the gradient arriving here, in order.
         self.tensor_pre_hooks = {}
+        # Creation order. Of the nodes ready to run, backward runs the newest first, as
+        # PyTorch's engine does (it decides which of two errors, or hooks, comes first).
+        self.sequence_nr = next(Node._created)
 
     def __init_subclass__(cls, **kwargs):
         # type(node).__name__ is PyTorch's node name ("MulBackward0"), as code that reads
@@ -170,7 +176,7 @@ class Function(Node):
         """
         if not any(needs_input_grad(sources)):
             return False
-        self.next_functions = tuple((t._node_for_backward(), 0) for t in sources)
+        self.next_functions = tuple((t._node_for_backward(), t._output_nr) for t in sources)
         self.needs_input_grad = needs_input_grad(sources)
         if anomaly_mode.is_anomaly_enabled():
             self.forward_trace = anomaly_mode.forward_trace()
@@ -235,9 +241,13 @@ class SavedVersion:
 
 
 def _short_name(node):
-    """PyTorch names a node in this message without its "Backward0" ending: "Exp", "Add"."""
-    name = node.name()
-    return re.sub(r"Backward\d*$", "", name)
+    """The forward op's name, as PyTorch gives it in this message: the node's name without
+    its "Backward<N>" ending, N kept unless it is 0 ("Exp", "Clamp1", "CopySlices")."""
+    match = re.fullmatch(r"(.*)Backward(\d*)", node.name())
+    if match is None:
+        return node.name()
+    stem, number = match.groups()
+    return stem if number in ("", "0") else stem + number
 
 
 def once_differentiable_results(node, grad, input_grads):
@@ -247,6 +257,7 @@ def once_differentiable_results(node, grad, input_grads):
     """
     Tensor = tensor_module.Tensor
     input_grads = input_grads if isinstance(input_grads, tuple) else (input_grads,)
+    arrived = [g for g in (grad if isinstance(grad, list) else [grad]) if g is not None]
     wrapped = []
     for g in input_grads:
         if g is None:
@@ -254,7 +265,9 @@ def once_differentiable_results(node, grad, input_grads):
             continue
         result = Tensor(np.asarray(g))
         barrier = NotDifferentiableTwice(node)
-        barrier.next_functions = ((grad._node_for_backward(), 0),) + node.next_functions
+        barrier.next_functions = (
+            tuple((t._node_for_backward(), t._output_nr) for t in arrived) + node.next_functions
+        )
         if any(child is not None for child, _ in barrier.next_functions):
             result._set_grad_fn(barrier)
         wrapped.append(result)
@@ -285,6 +298,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         super().__init__()
         self.variable = variable
+        self.sequence_nr = float("inf")  # as in PyTorch: a leaf's gradient is taken at once
 
     def name(self):
         # PyTorch's name() gives the C++ class name here (its repr still says AccumulateGrad).

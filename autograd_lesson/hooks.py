@@ -13,13 +13,16 @@ class RemovableHandle:
 
     _next_id = 0
 
-    def __init__(self, hooks_dict):
+    def __init__(self, hooks_dict, *, extra_dict=None):
         self.hooks_dict = hooks_dict
+        # Dicts of flags kept per hook (a module hook's with_kwargs, always_call): removed too.
+        self.extra_dicts = [extra_dict] if isinstance(extra_dict, dict) else list(extra_dict or ())
         self.id = RemovableHandle._next_id
         RemovableHandle._next_id += 1
 
     def remove(self):
-        self.hooks_dict.pop(self.id, None)
+        for hooks in (self.hooks_dict, *self.extra_dicts):
+            hooks.pop(self.id, None)
 
     def __enter__(self):
         return self

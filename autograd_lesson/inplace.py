@@ -130,6 +130,9 @@ class CopySlices(Function):
 
     name_in_pytorch = "CopySlices"
 
+    def name(self):
+        return "torch::autograd::CopySlices"  # PyTorch's name() (its repr: <CopySlices>)
+
     @classmethod
     def around(cls, fn, view, base, old_base_node):
         node = cls()
@@ -148,7 +151,7 @@ class CopySlices(Function):
             # view into it (the base was laid out so that they gave views).
             grad_base = np.array(grad, order="C", copy=True)
             region, _ = replay(self.view_steps, grad_base)
-            if not np.shares_memory(region, grad_base):
+            if region.size and not np.shares_memory(region, grad_base):
                 raise RuntimeError("autograd_lesson: CopySlices could not find the view's elements")
             region_grad = region.copy()
         else:  # create_graph=True: the same steps on tensors, each recorded

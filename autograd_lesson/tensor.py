@@ -70,6 +70,7 @@ class Tensor:
     """An n-dimensional array that records, when it requires grad, how it was computed."""
 
     _is_number = False  # True for a Python number made a tensor for an operation
+    _output_nr = 0  # which output of its grad_fn this tensor is (custom Functions have several)
 
     # Tensors are hashable by identity (so they can be dict keys), even though == is element-wise.
     __hash__ = object.__hash__
@@ -104,8 +105,10 @@ class Tensor:
             inplace.regenerate_grad_fn(self)
         return self._grad_fn
 
-    def _set_grad_fn(self, node):
+    def _set_grad_fn(self, node, output_nr=0):
+        """Make `node` this tensor's grad_fn; output_nr: which of its outputs this tensor is."""
         self._grad_fn = node
+        self._output_nr = output_nr
         self._requires_grad = True
 
     @property
@@ -177,7 +180,13 @@ class Tensor:
         (before it is added into `.grad`, for a leaf); a tensor it returns replaces grad."""
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        return hooks.add_hook(self._node_for_backward().tensor_pre_hooks, hook)
+        node = self._node_for_backward()
+        if node.num_outputs > 1:
+            raise NotImplementedError(
+                "autograd_lesson: register_hook on an output of a custom Function with several "
+                "outputs is not supported"
+            )
+        return hooks.add_hook(node.tensor_pre_hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Call hook(tensor) after backward has added into this leaf's `.grad`."""
@@ -205,6 +214,11 @@ class Tensor:
             if not self.requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return  # leaves keep their .grad anyway
+        if self.grad_fn.num_outputs > 1:
+            raise NotImplementedError(
+                "autograd_lesson: retain_grad on an output of a custom Function with several "
+                "outputs is not supported"
+            )
         self.grad_fn.retained_output = self
 
     def _node_for_backward(self):
@@ -230,8 +244,11 @@ class Tensor:
         if retain_graph is None:
             retain_graph = create_graph  # as in PyTorch
         run_backward(
-            [self._node_for_backward()], [seed], retain_graph=retain_graph,
+            [self._node_for_backward()],
+            [seed],
+            retain_graph=retain_graph,
             create_graph=create_graph,
+            root_outputs=[self._output_nr],
         )
 
     def detach(self):
@@ -355,7 +372,7 @@ class Tensor:
             self._data,
             dtype_name=repr(self.dtype),
             requires_grad=self.requires_grad,
-            grad_fn_name=None if self.grad_fn is None else self.grad_fn.name(),
+            grad_fn_name=None if self.grad_fn is None else self.grad_fn.name_in_pytorch,
         )
 
     def __format__(self, spec):

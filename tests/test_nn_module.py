@@ -1,16 +1,23 @@
 """nn.Module's API: registries, state_dict / load_state_dict, modes, gradients, init.
 
 Expected texts (state_dict errors, reprs) were taken from torch 2.13.0; the live tests at
-the end check them against torch again when it is installed.
+the end check them against torch again when it is installed. The MODULE scenarios of
+tests/golden/record_nn_scenarios.py (load_state_dict's dtype conversion, assign=True and
+error texts; ModuleList, NLLLoss, xavier_normal_, register_module, register_parameter /
+register_buffer) replay torch's recorded logs.
 """
 
 import math
 
 import numpy as np
 import pytest
+from golden_support import load_golden, load_recorder
 
 import autograd_lesson as torch
 from autograd_lesson import nn
+
+recorder = load_recorder("record_nn_scenarios")
+GOLDEN = load_golden("nn_scenarios.json")["scenarios"]
 
 
 class Net(nn.Module):
@@ -226,6 +233,51 @@ def test_load_state_dict_refuses_non_tensors():
         Net().load_state_dict([1, 2])
 
 
+@pytest.mark.parametrize("scenario", recorder.MODULE, ids=lambda s: s.__name__)
+def test_scenario_matches_torch_golden(scenario):
+    recorder.assert_same_log(recorder.run(scenario, torch), GOLDEN[scenario.__name__])
+
+
+def test_nll_loss_class_weights_are_refused():
+    """Recorded from torch as nll_loss_class_weights; this engine says it lacks them."""
+    assert recorder.MODULE_REFUSED_HERE == [recorder.nll_loss_class_weights]
+    with pytest.raises(NotImplementedError, match="nll_loss has no class weights"):
+        recorder.nll_loss_class_weights(torch)
+
+
+def test_load_state_dict_changes_nothing_when_a_later_entry_fails():
+    """PyTorch copies module by module and has already changed conv1 when it meets the bad
+    fc.bias; here every entry is checked before the first copy."""
+    model = Net()
+    before = snapshot(model)
+    state = {k: torch.full(v.shape, 7.0).to(v.dtype) for k, v in model.state_dict().items()}
+    state["fc.bias"] = "not a tensor"
+    with pytest.raises(RuntimeError, match='While copying the parameter named "fc.bias"'):
+        model.load_state_dict(state)
+    assert all(np.array_equal(before[k], v) for k, v in snapshot(model).items())
+    with pytest.raises(RuntimeError, match='While copying the parameter named "fc.bias"'):
+        model.load_state_dict(state, assign=True)
+    assert all(np.array_equal(before[k], v) for k, v in snapshot(model).items())
+
+
+def test_load_state_dict_refuses_numpy_arrays_of_objects():
+    model = nn.Linear(1, 1)
+    state = {"weight": np.array([[None]], dtype=object), "bias": np.zeros(1, np.float32)}
+    with pytest.raises(RuntimeError, match="received <class 'numpy.ndarray'>"):
+        model.load_state_dict(state)
+
+
+def test_load_state_dict_assign_replaces_the_tensors():
+    model = nn.Linear(2, 1)
+    old_weight = model.weight
+    new_weight = torch.ones(1, 2, dtype=torch.float64)
+    model.load_state_dict({"weight": new_weight, "bias": np.zeros(1)}, assign=True)
+    assert model.weight is not old_weight and isinstance(model.weight, nn.Parameter)
+    assert model.weight.dtype == torch.float64 and model.weight.requires_grad
+    assert list(model.state_dict()) == ["weight", "bias"]  # replaced where they stood
+    assert model.bias.dtype == torch.float64  # np.zeros' dtype, kept as is
+
+
 # ---------------------------------------------------------------------- modes and gradients
 
 
@@ -404,6 +456,13 @@ def test_old_checkpoints_without_num_batches_tracked_load():
     del current["bn1.num_batches_tracked"]
     with pytest.raises(RuntimeError, match='Missing key.s. in state_dict: "bn1.num_batches'):
         model.load_state_dict(current)
+
+
+@pytest.mark.parametrize(
+    "scenario", recorder.MODULE + recorder.MODULE_REFUSED_HERE, ids=lambda s: s.__name__
+)
+def test_live_golden_is_what_torch_does(real_torch, scenario):
+    recorder.assert_same_log(recorder.run(scenario, real_torch), GOLDEN[scenario.__name__])
 
 
 def test_live_old_checkpoint_rule(real_torch):

@@ -49,11 +49,15 @@ def grad(
         capture=targets,
         accumulate=False,
         create_graph=create_graph,
+        root_outputs=[out._output_nr for out in outputs],
     )
 
     result = []
     for i, (x, node) in enumerate(zip(inputs, targets)):
-        if node not in captured:
+        received = captured.get(node)
+        if isinstance(received, list):  # a node with several outputs: x's own
+            received = received[x._output_nr]
+        if received is None:
             if not allow_unused:
                 raise RuntimeError(
                     f"The differentiated Tensor at index {i} appears to not have been used in "
@@ -61,9 +65,9 @@ def grad(
                 )
             result.append(Tensor(np.zeros_like(x._data)) if materialize_grads else None)
         elif create_graph:
-            result.append(captured[node])
+            result.append(received)
         else:
-            result.append(Tensor(np.array(captured[node], dtype=x._data.dtype)))
+            result.append(Tensor(np.array(received, dtype=x._data.dtype)))
     return tuple(result)
 
 

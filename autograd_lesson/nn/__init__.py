@@ -4,7 +4,7 @@ Module (module.py) is the base class; the layers each call one function of `func
 which calls one op of `autograd_lesson.ops`.
 """
 
-from . import functional, init
+from . import functional, init, modules, utils
 from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import ModuleList, Sequential

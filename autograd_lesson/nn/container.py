@@ -2,7 +2,7 @@
 
 from collections import OrderedDict
 
-from .module import Module
+from .module import Module, _indent
 
 
 class Sequential(Module):
@@ -63,7 +63,11 @@ class ModuleList(Module):
         for module in modules or ():
             self.append(module)
 
-    __getitem__ = Sequential.__getitem__
+    def __getitem__(self, index):
+        if isinstance(index, slice):  # a ModuleList of those modules, renumbered from 0
+            return type(self)(list(self._modules.values())[index])
+        return Sequential.__getitem__(self, index)
+
     __setitem__ = Sequential.__setitem__
     __len__ = Sequential.__len__
     __iter__ = Sequential.__iter__
@@ -77,3 +81,23 @@ class ModuleList(Module):
         for module in modules:
             self.append(module)
         return self
+
+    def __repr__(self):
+        """As PyTorch prints it: a run of identical modules on one line, "(0-5): 6 x Block(...)"."""
+        runs = []  # [first index, last index, repr]
+        for index, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = index
+            else:
+                runs.append([index, index, text])
+        if not runs:
+            return f"{self._get_name()}()"
+        lines = []
+        for first, last, text in runs:
+            if first == last:
+                lines.append(f"({first}): {text}")
+            else:
+                lines.append(f"({first}-{last}): {last - first + 1} x {text}")
+        body = "\n  ".join(_indent(line, 2) for line in lines)
+        return f"{self._get_name()}(\n  {body}\n)"

@@ -12,13 +12,17 @@ state_dict names every tensor of a model.
 """
 
 import itertools
+import warnings
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 import numpy as np
 
 from ..device import parse_to_arguments, require_cpu
 from ..grad_mode import no_grad
+from ..hooks import RemovableHandle
 from ..tensor import Size, Tensor
+from .hooks import BackwardHook
 from .parameter import Parameter
 
 
@@ -34,17 +38,26 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
         )
 
 
-_hook_ids = itertools.count()  # every hook gets a unique key, so removing one is exact
+# ---------------------------------------------------------------------- global hooks
+# Hooks that run for EVERY module call, before the module's own hooks
+# (torch.nn.modules.module.register_module_forward_hook and friends, at the end of this file).
+_global_forward_pre_hooks = OrderedDict()
+_global_forward_hooks = OrderedDict()
+_global_forward_hooks_with_kwargs = OrderedDict()
+_global_forward_hooks_always_called = OrderedDict()
+_global_backward_pre_hooks = OrderedDict()
+_global_backward_hooks = OrderedDict()
 
-
-class RemovableHandle:
-    """Returned by register_forward_hook: call `.remove()` to unregister the hook."""
-
-    def __init__(self, hooks, key):
-        self.hooks, self.key = hooks, key
-
-    def remove(self):
-        self.hooks.pop(self.key, None)
+# A module's own hooks: a dict of hooks by handle id, and dicts of flags set per hook id.
+HOOK_REGISTRIES = (
+    "_forward_pre_hooks",
+    "_forward_pre_hooks_with_kwargs",
+    "_forward_hooks",
+    "_forward_hooks_with_kwargs",
+    "_forward_hooks_always_called",
+    "_backward_pre_hooks",
+    "_backward_hooks",
+)
 
 
 def _indent(text, spaces):
@@ -67,45 +80,175 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "_forward_hooks", OrderedDict())
-        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        # Hooks by handle id (see the hooks section below), and flags set per hook.
+        for hooks in HOOK_REGISTRIES:
+            object.__setattr__(self, hooks, OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )
 
+    # ------------------------------------------------------------------ calling, and hooks
     def __call__(self, *args, **kwargs):
-        for hook in list(self._forward_pre_hooks.values()):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, output)
-            if result is not None:
-                output = result
-        return output
+        """model(x) runs forward(x), and the hooks registered on this module or on all."""
+        if not (
+            self._forward_pre_hooks or self._forward_hooks
+            or self._backward_pre_hooks or self._backward_hooks
+            or _global_forward_pre_hooks or _global_forward_hooks
+            or _global_backward_pre_hooks or _global_backward_hooks
+        ):  # fmt: skip
+            return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)
 
-    def register_forward_hook(self, hook):
-        """hook(module, inputs, output) runs after every forward (used to draw module graphs)."""
-        key = next(_hook_ids)
-        self._forward_hooks[key] = hook
-        return RemovableHandle(self._forward_hooks, key)
+    def _call_with_hooks(self, args, kwargs):
+        """PyTorch's order: forward pre hooks (the global ones first), backward hook nodes on
+        the inputs, forward(), forward hooks, backward hook nodes on the result."""
+        result = None
+        called_always_call_hooks = set()
+        try:
+            # 1. Forward pre hooks: each may replace the arguments.
+            for hook_id, hook in (
+                *_global_forward_pre_hooks.items(),
+                *self._forward_pre_hooks.items(),
+            ):
+                if hook_id in self._forward_pre_hooks_with_kwargs:
+                    new_args_and_kwargs = hook(self, args, kwargs)
+                    if new_args_and_kwargs is not None:
+                        if not (
+                            isinstance(new_args_and_kwargs, tuple) and len(new_args_and_kwargs) == 2
+                        ):
+                            raise RuntimeError(
+                                "forward pre-hook must return None or a tuple of (new_args, "
+                                f"new_kwargs), but got {new_args_and_kwargs}."
+                            )
+                        args, kwargs = new_args_and_kwargs
+                else:
+                    new_args = hook(self, args)
+                    if new_args is not None:
+                        args = new_args if isinstance(new_args, tuple) else (new_args,)
 
-    def register_forward_pre_hook(self, hook):
-        """hook(module, inputs) runs before every forward; it may return replacement inputs."""
-        key = next(_hook_ids)
-        self._forward_pre_hooks[key] = hook
-        return RemovableHandle(self._forward_pre_hooks, key)
+            # 2. Backward hooks: identity nodes on the input tensors (see hooks.py).
+            backward_hook = None
+            full_hooks = [*_global_backward_hooks.values(), *self._backward_hooks.values()]
+            pre_hooks = [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
+            if full_hooks or pre_hooks:
+                backward_hook = BackwardHook(self, full_hooks, pre_hooks)
+                args = backward_hook.setup_input_hook(args)
+
+            # 3. forward() itself.
+            result = self.forward(*args, **kwargs)
+
+            # 4. Forward hooks: each may replace the result.
+            for hook_id, hook in (*_global_forward_hooks.items(), *self._forward_hooks.items()):
+                if _is_always_called(self, hook_id):
+                    called_always_call_hooks.add(hook_id)
+                if _takes_kwargs(self, hook_id):
+                    new_result = hook(self, args, kwargs, result)
+                else:
+                    new_result = hook(self, args, result)
+                if new_result is not None:
+                    result = new_result
+
+            # 5. Backward hooks: identity nodes on the result's tensors.
+            if backward_hook is not None:
+                if not isinstance(result, Tensor | tuple):
+                    warnings.warn(
+                        "For backward hooks to be called, module output should be a Tensor or a "
+                        f"tuple of Tensors but received {type(result)}",
+                        stacklevel=3,
+                    )
+                result = backward_hook.setup_output_hook(result)
+            return result
+        except Exception:
+            # Forward hooks registered with always_call=True run even when forward failed;
+            # an error inside one of them is only a warning: the first error is raised.
+            for hook_id, hook in (*_global_forward_hooks.items(), *self._forward_hooks.items()):
+                if not _is_always_called(self, hook_id) or hook_id in called_always_call_hooks:
+                    continue
+                where = "module" if hook_id in self._forward_hooks else "global module"
+                try:
+                    if hook_id in self._forward_hooks_with_kwargs:
+                        new_result = hook(self, args, kwargs, result)
+                    else:
+                        new_result = hook(self, args, result)
+                    if new_result is not None:
+                        result = new_result
+                except Exception as error:
+                    warnings.warn(
+                        f"{where} forward hook with ``always_call=True`` raised an exception "
+                        f"that was silenced as another error was raised in forward: {error}",
+                        stacklevel=3,
+                    )
+            raise
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args) runs before every forward(); what it returns (if not None)
+        replaces args. With with_kwargs=True: hook(module, args, kwargs) -> (args, kwargs)."""
+        handle = RemovableHandle(
+            self._forward_pre_hooks, extra_dict=self._forward_pre_hooks_with_kwargs
+        )
+        self._forward_pre_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
+        if prepend:
+            self._forward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """hook(module, args, output) runs after every forward(); what it returns (if not None)
+        replaces the output. with_kwargs=True: hook(module, args, kwargs, output).
+        always_call=True: it also runs when forward() raises."""
+        handle = RemovableHandle(
+            self._forward_hooks,
+            extra_dict=[self._forward_hooks_with_kwargs, self._forward_hooks_always_called],
+        )
+        self._forward_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
+        if prepend:
+            self._forward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(module, grad_output) runs when the gradients of the module's outputs are known;
+        what it returns (if not None) replaces grad_output (see hooks.py)."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) runs when the gradients of the module's inputs
+        are known; what it returns (if not None) replaces grad_input (see hooks.py)."""
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
 
     # ------------------------------------------------------------------ registration
     def _check_initialised(self, what):
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"cannot assign {what} before Module.__init__() call")
 
+    def _check_new_name(self, kind, name, registry):
+        """PyTorch's checks on the name given to register_parameter / register_buffer."""
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {_type_name(name)}")
+        if "." in name:  # dots separate module names in state_dict keys
+            raise KeyError(f'{kind} name can\'t contain "."')
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        if hasattr(self, name) and name not in getattr(self, registry):
+            raise KeyError(f"attribute '{name}' already exists")
+
     def register_parameter(self, name, param):
         self._check_initialised("parameter")
+        self._check_new_name("parameter", name, "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"cannot assign '{_type_name(param)}' object to parameter '{name}' "
@@ -116,6 +259,7 @@ class Module:
     def register_buffer(self, name, tensor, persistent=True):
         """A tensor that belongs to the module's state but is not learned (running_mean...)."""
         self._check_initialised("buffer")
+        self._check_new_name("buffer", name, "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
                 f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' "
@@ -128,9 +272,18 @@ class Module:
             self._non_persistent_buffers.add(name)
 
     def add_module(self, name, module):
+        """Register `module` as a child called `name` (what `self.name = module` does)."""
         self._check_initialised("module")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_type_name(module)} is not a Module subclass")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {_type_name(name)}")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
+        if "." in name:
+            raise KeyError(f'module name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError('module name can\'t be empty string ""')
         self._modules[name] = module
 
     register_module = add_module
@@ -138,16 +291,20 @@ class Module:
     def __setattr__(self, name, value):
         registries = ("_parameters", "_buffers", "_modules")
 
-        def forget(name):
-            """Remove `name` everywhere, so one name never means two things."""
+        def forget(name, keep):
+            """Remove `name` from every registry but `keep`, so one name never means two
+            things; in `keep` it is replaced where it stands, so the order stays (as in PyTorch,
+            `model.fc = nn.Linear(...)` keeps fc's place in state_dict)."""
             self.__dict__.pop(name, None)
             for registry in registries:
-                self.__dict__.get(registry, {}).pop(name, None)
+                if registry != keep:
+                    self.__dict__.get(registry, {}).pop(name, None)
+            self.__dict__.get("_non_persistent_buffers", set()).discard(name)
 
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             self._check_initialised("parameters")
-            forget(name)
+            forget(name, keep="_parameters")
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -158,7 +315,7 @@ class Module:
             params[name] = None
         elif isinstance(value, Module):
             self._check_initialised("module")
-            forget(name)
+            forget(name, keep="_modules")
             self._modules[name] = value
         elif name in self.__dict__.get("_modules", {}):
             if value is not None:
@@ -349,16 +506,21 @@ class Module:
         return []
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
-        """Copy tensors (or NumPy arrays) into the parameters and buffers with the same names.
+        """Copy the tensors of `state_dict` into the parameters and buffers with the same names.
 
+        Values are copied into the existing tensors (an optimizer holding them sees the new
+        values), converted to their dtype, as PyTorch's copy_ does. With assign=True the
+        checkpoint's tensors take their places instead, keeping their own dtype.
         Every problem is found first and reported at once, in PyTorch's words; when there
-        is one, nothing at all has been copied.
+        is one, nothing at all has changed (PyTorch keeps the copies made before it met it).
+        NumPy arrays are accepted as values too (weights files are read as arrays).
         """
-        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
+        if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
-        missing, unexpected = self._unmatched_keys(own, state_dict)
-        sources, errors = _arrays_to_copy(own, state_dict)
+        missing = self._missing_keys(own, state_dict)
+        unexpected = self._unexpected_keys(state_dict)
+        sources, errors = _values_to_load(own, state_dict)
         if strict:
             if unexpected:
                 names = ", ".join(f'"{key}"' for key in unexpected)
@@ -372,23 +534,57 @@ class Module:
                 + "\n\t".join(errors)
             )
         # (An excused key that is missing keeps its current value, as in PyTorch.)
-        for key, source in sources.items():
-            # In place: an optimizer holding these parameters keeps seeing the new values.
-            own[key]._data[...] = source
+        with no_grad():
+            for key, source in sources.items():
+                if assign:
+                    self._assign(key, source, own[key])
+                else:
+                    own[key].copy_(source)
         return _IncompatibleKeys(missing, unexpected)
 
-    def _unmatched_keys(self, own, state_dict):
-        """(missing, unexpected): the model's keys state_dict lacks (except those an older
-        version of a module did not save), and state_dict's keys the model does not have."""
+    def _missing_keys(self, own, state_dict):
+        """The model's keys that state_dict lacks, except those an older version of a module
+        did not save (its version is in state_dict._metadata)."""
         versions = getattr(state_dict, "_metadata", {})
         excused = {
             key
             for prefix, module in self.named_modules(remove_duplicate=False)
             for key in module._may_be_missing(prefix, versions.get(prefix, {}).get("version"))
         }
-        missing = [key for key in own if key not in state_dict and key not in excused]
-        unexpected = [key for key in state_dict.keys() if key not in own]
-        return missing, unexpected
+        return [key for key in own if key not in state_dict and key not in excused]
+
+    def _unexpected_keys(self, state_dict, prefix=""):
+        """state_dict's keys that name nothing in the model, in PyTorch's order: each
+        module's own, then its children's, in the order state_dict lists them."""
+        own = {
+            name
+            for registry in (self._parameters, self._buffers)
+            for name, value in registry.items()
+            if value is not None and name not in self._non_persistent_buffers
+        }
+        unexpected = []
+        for key in state_dict:
+            if not key.startswith(prefix):
+                continue
+            first, *rest = key[len(prefix) :].split(".", 1)
+            if first not in (self._modules if rest else own):
+                unexpected.append(key)
+        for name, child in self._modules.items():
+            if child is not None:
+                unexpected += child._unexpected_keys(state_dict, f"{prefix}{name}.")
+        return unexpected
+
+    def _assign(self, key, value, current):
+        """load_state_dict(assign=True): `value` replaces the tensor at `key`."""
+        prefix, _, name = key.rpartition(".")
+        module = dict(self.named_modules(remove_duplicate=False))[prefix]
+        if name in module._parameters:
+            # A parameter stays a parameter, and keeps whether it requires grad (frozen or not).
+            if isinstance(value, Parameter):
+                value.requires_grad_(current.requires_grad)
+            else:
+                value = Parameter(value, requires_grad=current.requires_grad)
+        setattr(module, name, value)
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self):
@@ -410,36 +606,87 @@ class Module:
         return f"{self._get_name()}(\n  {body}\n)"
 
 
-def _arrays_to_copy(own, state_dict):
-    """({key: array} for every key both have, [error lines]): a value that is not an
-    array, or whose shape differs from the model's tensor, becomes an error line instead."""
+def _values_to_load(own, state_dict):
+    """({key: value} for every key both have, [error lines]): a value that is not a tensor
+    (or a numeric NumPy array), or whose shape differs from the model's, is an error line."""
     sources, errors = {}, []
     for key, target in own.items():
         if key not in state_dict:
             continue
         value = state_dict[key]
-        if isinstance(value, Tensor):
-            source = value._data
-        elif isinstance(value, np.ndarray | np.generic):
-            source = np.asarray(value)
-        else:
+        if not (isinstance(value, Tensor) or _is_numeric_array(value)):
             errors.append(
                 f'While copying the parameter named "{key}", expected torch.Tensor or '
                 f"Tensor-like object from checkpoint but received {type(value)}"
             )
             continue
-        if source.shape != target._data.shape:
+        if not isinstance(value, Tensor):
+            value = Tensor(np.asarray(value))  # a NumPy array, shared, not copied yet
+        if target.ndim == 0 and value.shape == (1,):
+            value = value[0]  # PyTorch loads a 1-element tensor into a 0-d one (old format)
+        if tuple(value.shape) != tuple(target.shape):
             errors.append(
-                f"size mismatch for {key}: copying a param with shape {Size(source.shape)!r} "
+                f"size mismatch for {key}: copying a param with shape {Size(value.shape)!r} "
                 f"from checkpoint, the shape in current model is {target.shape!r}."
             )
             continue
-        sources[key] = source
+        sources[key] = value
     return sources, errors
 
 
+def _is_numeric_array(value):
+    return isinstance(value, np.ndarray | np.generic) and np.asarray(value).dtype.kind in "biuf"
+
+
 def _type_name(value):
-    """PyTorch names tensor types like 'torch.FloatTensor' in its assignment errors."""
+    """torch.typename: 'torch.FloatTensor' for a tensor, else the type with its module
+    ('int', 'numpy.ndarray')."""
     if isinstance(value, Tensor):
         return value.dtype.tensor_type_name
-    return type(value).__name__
+    kind = type(value)
+    module = kind.__module__ or ""
+    return kind.__qualname__ if module in ("", "builtins") else f"{module}.{kind.__qualname__}"
+
+def _is_always_called(module, hook_id):
+    return hook_id in module._forward_hooks_always_called or (
+        hook_id in _global_forward_hooks_always_called
+    )
+
+
+def _takes_kwargs(module, hook_id):
+    return hook_id in module._forward_hooks_with_kwargs or (
+        hook_id in _global_forward_hooks_with_kwargs
+    )
+
+
+# ---------------------------------------------------------------------- global hook functions
+def register_module_forward_pre_hook(hook):
+    """hook(module, args) runs before the forward() of every module (before its own hooks)."""
+    handle = RemovableHandle(_global_forward_pre_hooks)
+    _global_forward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
+    """hook(module, args, output) runs after the forward() of every module."""
+    handle = RemovableHandle(_global_forward_hooks, extra_dict=_global_forward_hooks_always_called)
+    _global_forward_hooks[handle.id] = hook
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[handle.id] = True
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook):
+    """hook(module, grad_output) for every module, before the module's own pre hooks."""
+    handle = RemovableHandle(_global_backward_pre_hooks)
+    _global_backward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_full_backward_hook(hook):
+    """hook(module, grad_input, grad_output) for every module, before its own hooks."""
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    return handle

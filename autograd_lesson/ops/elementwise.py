@@ -54,13 +54,14 @@ class Mul(Function):
 
     def forward(self, a, b):
         # Save only what a gradient will need, as PyTorch does: b for ∂/∂a, a for ∂/∂b
-        # (so changing an input that no gradient needs, in place, is no error).
+        # (so changing an input that no gradient needs, in place, is no error). b first, in
+        # PyTorch's order: it decides which changed input the error names first.
         need_a, need_b = self.needs_input_grad
-        self.save_for_backward(a if need_b else None, b if need_a else None)
+        self.save_for_backward(b if need_a else None, a if need_b else None)
         return a * b
 
     def backward(self, grad):
-        a, b = self.saved_tensors
+        b, a = self.saved_tensors
         need_a, need_b = self.needs_input_grad
         return grad * b if need_a else None, grad * a if need_b else None
 
@@ -72,12 +73,12 @@ class Div(Function):
     makes_floats = True  # integer inputs give float results
 
     def forward(self, a, b):
-        # b is needed for both gradients, a only for ∂/∂b (PyTorch saves no more).
-        self.save_for_backward(a if self.needs_input_grad[1] else None, b)
+        # b is needed for both gradients, a only for ∂/∂b (PyTorch saves no more, b first).
+        self.save_for_backward(b, a if self.needs_input_grad[1] else None)
         return a / b
 
     def backward(self, grad):
-        a, b = self.saved_tensors
+        b, a = self.saved_tensors
         need_a, need_b = self.needs_input_grad
         return grad / b if need_a else None, -grad * a / (b * b) if need_b else None
 

@@ -18,13 +18,14 @@ class Mm(Function):
     name_in_pytorch = "MmBackward0"
 
     def forward(self, a, b):
-        # Save only what a gradient will need (as PyTorch): b for ∂/∂A, A for ∂/∂B.
+        # Save only what a gradient will need (as PyTorch, and in its order): B for ∂/∂A,
+        # A for ∂/∂B.
         need_a, need_b = self.needs_input_grad
-        self.save_for_backward(a if need_b else None, b if need_a else None)
+        self.save_for_backward(b if need_a else None, a if need_b else None)
         return a @ b
 
     def backward(self, grad):
-        a, b = self.saved_tensors
+        b, a = self.saved_tensors
         need_a, need_b = self.needs_input_grad
         return grad @ b.T if need_a else None, a.T @ grad if need_b else None
 
@@ -36,11 +37,11 @@ class Mv(Function):
 
     def forward(self, a, v):
         need_a, need_v = self.needs_input_grad
-        self.save_for_backward(a if need_v else None, v if need_a else None)
+        self.save_for_backward(v if need_a else None, a if need_v else None)
         return a @ v
 
     def backward(self, grad):
-        a, v = self.saved_tensors
+        v, a = self.saved_tensors
         need_a, need_v = self.needs_input_grad
         return np.outer(grad, v) if need_a else None, a.T @ grad if need_v else None
 
@@ -52,11 +53,11 @@ class Dot(Function):
 
     def forward(self, u, v):
         need_u, need_v = self.needs_input_grad
-        self.save_for_backward(u if need_v else None, v if need_u else None)
+        self.save_for_backward(v if need_u else None, u if need_v else None)
         return np.asarray(u @ v)
 
     def backward(self, grad):
-        u, v = self.saved_tensors
+        v, u = self.saved_tensors
         need_u, need_v = self.needs_input_grad
         return grad * v if need_u else None, grad * u if need_v else None
 
@@ -69,11 +70,11 @@ class Bmm(Function):
 
     def forward(self, a, b):
         need_a, need_b = self.needs_input_grad
-        self.save_for_backward(a if need_b else None, b if need_a else None)
+        self.save_for_backward(b if need_a else None, a if need_b else None)
         return a @ b
 
     def backward(self, grad):
-        a, b = self.saved_tensors
+        b, a = self.saved_tensors
         need_a, need_b = self.needs_input_grad
         grad_a = grad @ np.swapaxes(b, -1, -2) if need_a else None
         return grad_a, np.swapaxes(a, -1, -2) @ grad if need_b else None
@@ -87,11 +88,11 @@ class Addmm(Function):
 
     def forward(self, bias, a, w):
         _, need_a, need_w = self.needs_input_grad
-        self.save_for_backward(a if need_w else None, w if need_a else None)
+        self.save_for_backward(w if need_a else None, a if need_w else None)
         return bias + a @ w
 
     def backward(self, grad):
-        a, w = self.saved_tensors
+        w, a = self.saved_tensors
         _, need_a, need_w = self.needs_input_grad
         return grad, grad @ w.T if need_a else None, a.T @ grad if need_w else None
 

@@ -15,6 +15,9 @@ class Copy(Function):
 
     name_in_pytorch = "CopyBackwards"
 
+    def name(self):
+        return "torch::autograd::CopyBackwards"  # PyTorch's name() (its repr: <CopyBackwards>)
+
     def forward(self, a, src):
         return np.broadcast_to(src, a.shape).astype(a.dtype)
 
