@@ -135,6 +135,16 @@ def _workers():
     return _pool
 
 
+def _forget_workers():
+    """In a process made by fork the parent's worker threads do not exist: make new ones."""
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
+
+
 # ---------------------------------------------------------------------- BLAS threads
 
 

@@ -91,3 +91,14 @@ def test_blas_threads_are_set_inside_and_restored_after():
     assert [library.get_num_threads() for library in libraries] == before
     with threads.blas_threads_for(threads.BLAS_THREADING_MIN_WORK - 1):
         assert [library.get_num_threads() for library in libraries] == [1] * len(libraries)
+
+
+@pytest.mark.skipif(not hasattr(threads.os, "fork"), reason="needs os.fork")
+def test_a_forked_child_makes_its_own_workers(two_threads):
+    threads.run(lambda part: part, [1, 2])  # the parent's pool exists now
+    pid = threads.os.fork()
+    if pid == 0:  # the child: its pool must be new, and parts must still run
+        ok = threads._pool is None and threads.run(lambda part: part * 2, [1, 2]) == [2, 4]
+        threads.os._exit(0 if ok else 1)
+    _, status = threads.os.waitpid(pid, 0)
+    assert threads.os.waitstatus_to_exitcode(status) == 0
