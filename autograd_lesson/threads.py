@@ -30,9 +30,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-# Below this many multiply-adds an op is not split: the hand-off to a second thread would
-# cost more than it saves. 2²² is about 0.1 ms of BLAS work on one core.
-PART_MIN_WORK = 2**22
+# Below this many multiply-adds per part an op is not split: the hand-off to a second
+# thread, and the wait for it on a busy machine, would cost more than it saves. 2²⁴ is
+# about 0.5 ms of BLAS work on one core: lesson 08's small network runs on one thread,
+# a ResNet-18 at batch 32 on two.
+PART_MIN_WORK = 2**24
 # At most this many parts: one per core on the 2-core machines the course targets.
 MAX_PARTS = 2
 # Products smaller than this (multiply-adds) run on one BLAS thread (`blas_threads_for`).
