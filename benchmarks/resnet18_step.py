@@ -1,8 +1,9 @@
-"""Time one ResNet-18 training step, autograd_lesson against PyTorch, and measure memory.
+"""Time one ResNet-18 training step, autograd_lesson against PyTorch, on 1 and 2 threads.
 
-    python benchmarks/resnet18_step.py                 # 1 thread, batches 1 and 32
-    python benchmarks/resnet18_step.py --threads 2
-    python benchmarks/resnet18_step.py --batches 1 --repeats 20
+    python benchmarks/resnet18_step.py                  # what `make bench` runs: all below
+    python benchmarks/resnet18_step.py --threads 1 --batches 32 --repeats 9
+    python benchmarks/resnet18_step.py --load 1         # everything next to a competing load
+    python benchmarks/resnet18_step.py --no-capstone --no-memory
 
 The step is the seed lesson's, on 3x64x64 images:
 
@@ -10,28 +11,34 @@ The step is the seed lesson's, on 3x64x64 images:
     loss.backward()                                                 # backward
     optimizer.step()            # SGD(lr=1e-2, momentum=0.9)        # step
 
-Time: both engines get the same weights and data. After one warm-up step each, the
-repetitions alternate (ours, then torch, then ours, ...) in this one process, so a slow
-moment of the machine hits both; the median of each phase over the repetitions is
-printed, with the ratio ours / torch (below 1: faster). The clock: with one thread, CPU
-time (time.process_time), which other processes on a loaded machine barely change; with
-more threads, wall time (time.perf_counter), since CPU time would add up the threads'.
-`--clock` chooses another.
+Time: both engines get the same weights and data. After one warm-up step per engine and
+thread count, the repetitions alternate (for each repetition: every thread count, and for
+each, ours then torch) in this one process, so a slow moment of the machine hits every
+configuration alike. Each table gives the median over the repetitions and the spread
+(lowest to highest), and the ratio ours / torch as the median of the repetitions' own
+ratios (each repetition's two steps ran back to back) with its spread: one noisy
+repetition moves neither the median nor a goal. The clock: with one thread, CPU time
+(time.process_time), which other processes on a loaded machine barely change; with more,
+wall time (time.perf_counter), since CPU time would add up the threads'. The speed-up from
+more threads compares wall times of the same repetitions. `--clock` chooses another.
 `zero_grad(set_to_none=True)` runs before every step and is not timed; after every step
 the starting weights are loaded again, untimed (with the seed's loss and learning rate,
 the weights would otherwise overflow to inf and NaN within a dozen steps).
 
-BLAS kernel: this machine's environment sets OPENBLAS_CORETYPE=Haswell and
-OPENBLAS_L2_SIZE=512 (meant for old OpenBLAS builds); with them, NumPy's OpenBLAS runs its
-AVX2 kernels although the CPU has AVX-512, at half the speed of a matrix product. So, by
-default, the script re-executes itself with both variables removed (for this one run: the
-environment of everything else is unchanged), and prints the kernel OpenBLAS then picked
-(threadpoolctl's "architecture", when threadpoolctl is installed). `--keep-blas-env` keeps
-the environment's values.
+Threads: the BLAS reads OMP_NUM_THREADS / OPENBLAS_NUM_THREADS once, when it loads, so the
+script sets them to the largest `--threads` before NumPy is imported (it re-executes
+itself if NumPy was imported already), then sets each count in turn: torch.set_num_threads,
+autograd_lesson.threads.set_num_threads, and NumPy's BLAS through threadpoolctl.
 
-Threads: `--threads N` sets OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and MKL_NUM_THREADS
-before NumPy is imported (the BLAS reads them once, when it loads; the script re-executes
-itself if NumPy was somehow imported already) and calls torch.set_num_threads(N).
+BLAS kernel: this machine's environment may set OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+(meant for old OpenBLAS builds), which can force a slower kernel than the CPU supports. By
+default the script re-executes itself with both removed (for this one run), and prints
+the kernel OpenBLAS then picked; `--keep-blas-env` keeps them.
+
+Competing load: `--load N` runs N processes that keep a core busy each (benchmarks/
+load.py) while the step is timed. The capstone (lesson 08's training, benchmarks/
+capstone.py, in a fresh process with the engine's default threads, as a learner runs it)
+is timed alternately on the machine as it is and next to `--capstone-load` such processes.
 
 Memory: the same method for both engines, each in a fresh child process (so neither
 sees the other's allocations). The child builds the model, runs one warm-up step, frees
@@ -45,33 +52,41 @@ freed. For autograd_lesson the child also reports tracemalloc's peak over the st
 (NumPy reports its array buffers to tracemalloc), a cross-check of the RSS figure.
 Linux only (it reads /proc); elsewhere the memory table is left out.
 
-Runs without torch too: then only autograd_lesson's figures are printed.
+At the end, the issue's goals with the measured figure and whether it is met. Runs
+without torch too: then only autograd_lesson's figures are printed.
 """
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-# Forced kernel choice and cache size for old OpenBLAS builds: removed together, or kept.
 BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 PHASES = ("forward", "backward", "step")
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 32])
-    parser.add_argument("--repeats", type=int, default=None, help="default: 15 at batch 1, 5 above")
+    parser.add_argument("--repeats", type=int, default=None, help="default: 15 at batch 1, 7 above")
     parser.add_argument(
-        "--clock", choices=["cpu", "wall"], help="default: cpu with 1 thread, wall with more"
+        "--clock", choices=sorted(CLOCKS), help="default: cpu with 1 thread, wall with more"
     )
+    parser.add_argument("--load", type=int, default=0, help="busy processes while timing")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
+    parser.add_argument("--no-capstone", action="store_true", help="skip the capstone timing")
+    parser.add_argument("--capstone-load", type=int, default=1, help="busy processes (default 1)")
+    parser.add_argument("--capstone-epochs", type=int, default=2)
+    parser.add_argument("--capstone-repeats", type=int, default=3)
     parser.add_argument(
         "--keep-blas-env",
         action="store_true",
@@ -99,27 +114,27 @@ def set_environment(threads, keep_blas_env):
         os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
-def blas_kernel():
-    """The kernel NumPy's OpenBLAS runs ("SkylakeX", "Haswell", ...), as threadpoolctl reports."""
-    import numpy as np
+def numpy_blas():
+    """threadpoolctl's handles on the BLAS libraries loaded (NumPy's), [] without threadpoolctl."""
+    import numpy  # noqa: F401 - loads NumPy's BLAS, so that threadpoolctl sees it
 
     try:
-        from threadpoolctl import threadpool_info
+        from threadpoolctl import ThreadpoolController
     except ImportError:
-        return "unknown (install threadpoolctl to see it)"
-    numpy_dir = str(Path(np.__file__).parent)  # NumPy's own BLAS, not another library's
-    kernels = {
-        info.get("architecture", "?")
-        for info in threadpool_info()
-        if info["user_api"] == "blas" and info["filepath"].startswith(numpy_dir)
-    }
-    return ", ".join(sorted(kernels)) or "unknown (no BLAS found in NumPy)"
+        return []
+    return ThreadpoolController().select(user_api="blas").lib_controllers
+
+
+def blas_kernel():
+    """The kernel NumPy's OpenBLAS runs ("SkylakeX", "Haswell", ...), as threadpoolctl reports."""
+    kernels = {getattr(library, "architecture", "?") for library in numpy_blas()}
+    return ", ".join(sorted(kernels)) or "unknown (install threadpoolctl to see it)"
 
 
 # ---------------------------------------------------------------------- the two engines
 
 
-def load_engines(threads):
+def load_engines():
     """{"autograd_lesson": module, "torch": module} (torch only when installed)."""
     import autograd_lesson
 
@@ -128,9 +143,19 @@ def load_engines(threads):
         import torch
     except ImportError:
         return engines
-    torch.set_num_threads(threads)
     engines["torch"] = torch
     return engines
+
+
+def use_threads(engines, count):
+    """Every engine, and NumPy's BLAS, on `count` threads from now on."""
+    from autograd_lesson import threads
+
+    threads.set_num_threads(count)
+    for library in numpy_blas():
+        library.set_num_threads(count)
+    if "torch" in engines:
+        engines["torch"].set_num_threads(count)
 
 
 def torch_resnet18():
@@ -183,48 +208,79 @@ def inputs(batch):
     )
 
 
-def timed_step(engine, model, optimizer, data, labels, clock=time.perf_counter):
-    """(forward, backward, step) seconds for one training step."""
+def timed_step(model, optimizer, data, labels):
+    """{clock: (forward, backward, step) seconds} for one training step, on both clocks."""
     optimizer.zero_grad(set_to_none=True)
-    start = clock()
+    marks = [(time.perf_counter(), time.process_time())]
     loss = (model(data) - labels).sum()
-    forward_done = clock()
+    marks.append((time.perf_counter(), time.process_time()))
     loss.backward()
-    backward_done = clock()
+    marks.append((time.perf_counter(), time.process_time()))
     optimizer.step()
-    step_done = clock()
-    return forward_done - start, backward_done - forward_done, step_done - backward_done
+    marks.append((time.perf_counter(), time.process_time()))
+    return {
+        clock: tuple(after[k] - before[k] for before, after in zip(marks, marks[1:]))
+        for k, clock in enumerate(("wall", "cpu"))
+    }
 
 
 # ---------------------------------------------------------------------- timing
 
 
-def time_batch(engines, weights, batch, repeats, clock):
-    """{engine: {phase: median seconds}}, the engines' repetitions interleaved."""
-    import statistics
-
+def time_batch(engines, weights, batch, thread_counts, repeats):
+    """{(threads, engine): [timed_step result per repetition]}, all configurations alternating."""
     data, labels = inputs(batch)
     runs = {}
     for name, engine in engines.items():
         model, optimizer = build(name, engine, weights)
         tensors = (engine.from_numpy(data.copy()), engine.from_numpy(labels.copy()))
         runs[name] = (engine, model, optimizer, tensors)
-        timed_step(engine, model, optimizer, *tensors)  # warm-up: first-call costs
-    times = {name: [] for name in engines}
-    for _ in range(repeats):
-        for name, (engine, model, optimizer, tensors) in runs.items():
-            times[name].append(timed_step(engine, model, optimizer, *tensors, clock=clock))
-            # Back to the starting weights (untimed): the seed's loss, a sum over 1000
-            # outputs, with lr=1e-2 makes the weights grow without bound; after a dozen
-            # steps they overflow to inf and NaN. So every repetition computes the same
-            # step on ordinary numbers.
-            model.load_state_dict(starting_state(name, engine, weights))
-    medians = {}
-    for name, samples in times.items():
-        per_phase = dict(zip(PHASES, zip(*samples, strict=True), strict=True))
-        medians[name] = {phase: statistics.median(values) for phase, values in per_phase.items()}
-        medians[name]["total"] = statistics.median(sum(sample) for sample in samples)
-    return medians
+    samples = {(count, name): [] for count in thread_counts for name in engines}
+    for repetition in range(repeats + 1):  # the first is the warm-up: first-call costs
+        for count in thread_counts:
+            use_threads(engines, count)
+            for name, (engine, model, optimizer, tensors) in runs.items():
+                sample = timed_step(model, optimizer, *tensors)
+                if repetition:
+                    samples[count, name].append(sample)
+                # Back to the starting weights (untimed): the seed's loss, a sum over 1000
+                # outputs, with lr=1e-2 makes the weights grow without bound; after a dozen
+                # steps they overflow to inf and NaN. So every repetition computes the same
+                # step on ordinary numbers.
+                model.load_state_dict(starting_state(name, engine, weights))
+    return samples
+
+
+def totals(samples, clock):
+    return [sum(sample[clock]) for sample in samples]
+
+
+def phase_times(samples, clock, phase):
+    if phase == "total":
+        return totals(samples, clock)
+    return [sample[clock][PHASES.index(phase)] for sample in samples]
+
+
+def spread(values, scale=1e3, digits=1):
+    return f"{min(values) * scale:.{digits}f}-{max(values) * scale:.{digits}f}"
+
+
+def timing_table(samples, batch, count, clock, with_torch):
+    """Rows for one batch and thread count; returns (rows, median total ratio)."""
+    rows, total_ratio = [], None
+    for phase in (*PHASES, "total"):
+        ours = phase_times(samples[count, "autograd_lesson"], clock, phase)
+        row = [batch, phase, f"{statistics.median(ours) * 1e3:.1f}", spread(ours)]
+        if with_torch:
+            theirs = phase_times(samples[count, "torch"], clock, phase)
+            ratios = [a / b for a, b in zip(ours, theirs)]
+            ratio = statistics.median(ratios)
+            row += [f"{statistics.median(theirs) * 1e3:.1f}", spread(theirs)]
+            row += [f"{ratio:.2f}", spread(ratios, scale=1, digits=2)]
+            if phase == "total":
+                total_ratio = (ratio, min(ratios), max(ratios))
+        rows.append(row)
+    return rows, total_ratio
 
 
 # ---------------------------------------------------------------------- memory
@@ -242,19 +298,20 @@ def memory_child(name, batch, threads):
     import gc
     import tracemalloc
 
-    engines = load_engines(threads)
+    engines = load_engines()
+    use_threads(engines, threads)
     engine = engines[name]
     model, optimizer = build(name, engine, shared_weights())
     data, labels = inputs(batch)
     tensors = (engine.from_numpy(data), engine.from_numpy(labels))
-    timed_step(engine, model, optimizer, *tensors)  # warm-up: lazy allocations, buffers
+    timed_step(model, optimizer, *tensors)  # warm-up: lazy allocations, buffers
     optimizer.zero_grad(set_to_none=True)
     gc.collect()
     if name == "autograd_lesson":
         tracemalloc.start()
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak RSS to the current RSS
     before = rss_kib("VmRSS")
-    timed_step(engine, model, optimizer, *tensors)
+    timed_step(model, optimizer, *tensors)
     peak = rss_kib("VmHWM")
     result = {"rss_mb": (peak - before) / 1024}
     if name == "autograd_lesson":
@@ -265,17 +322,9 @@ def memory_child(name, batch, threads):
 
 def measure_memory(name, batch, threads):
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="65536")
-    command = [
-        sys.executable,
-        __file__,
-        "--memory-child",
-        name,
-        "--batches",
-        str(batch),
-        "--threads",
-        str(threads),
-        "--keep-blas-env",  # the parent already set the environment the child inherits
-    ]
+    command = [sys.executable, __file__, "--memory-child", name, "--batches", str(batch)]
+    # The parent already set the environment the child inherits.
+    command += ["--threads", str(threads), "--keep-blas-env"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -286,6 +335,32 @@ def memory_supported():
         return True
     except OSError:
         return False
+
+
+# ---------------------------------------------------------------------- capstone
+
+
+def capstone_seconds(epochs):
+    """One run of benchmarks/capstone.py in a fresh process, with the engine's defaults."""
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    command = [sys.executable, str(Path(__file__).with_name("capstone.py"))]
+    done = subprocess.run(
+        [*command, "--epochs", str(epochs)], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def time_capstone(epochs, repeats, load_processes):
+    """{"quiet": [seconds...], "loaded": [seconds...]}, alternating."""
+    from load import CompetingLoad
+
+    runs = {"quiet": [], "loaded": []}
+    capstone_seconds(1)  # warm-up: imports and the disk cache
+    for _ in range(repeats):
+        runs["quiet"].append(capstone_seconds(epochs))
+        with CompetingLoad(load_processes, seconds=600):
+            runs["loaded"].append(capstone_seconds(epochs))
+    return runs
 
 
 # ---------------------------------------------------------------------- report
@@ -299,13 +374,19 @@ def print_table(title, header, rows):
     print()
 
 
+def load_note(load_before):
+    load = max(load_before, os.getloadavg()[0])
+    return f"load average up to {load:.1f} on {os.cpu_count()} cores"
+
+
 def main(argv=None):
     args = parse_args(argv)
-    set_environment(args.threads, args.keep_blas_env)
+    set_environment(max(args.threads), args.keep_blas_env)
     if args.memory_child:
-        memory_child(args.memory_child, args.batches[0], args.threads)
+        memory_child(args.memory_child, args.batches[0], args.threads[0])
         return
-    engines = load_engines(args.threads)
+    sys.path.insert(0, str(Path(__file__).parent))  # benchmarks/load.py, capstone.py
+    engines = load_engines()
     with_torch = "torch" in engines
     if not with_torch:
         print("PyTorch is not installed: autograd_lesson's figures only.\n")
@@ -313,51 +394,119 @@ def main(argv=None):
 
     overrides = [f"{name}={os.environ[name]}" for name in BLAS_OVERRIDES if name in os.environ]
     how = ", ".join(overrides) if overrides else "auto-detected, " + " and ".join(BLAS_OVERRIDES)
-    print(f"NumPy's OpenBLAS kernel: {blas_kernel()} ({how if overrides else how + ' unset'})\n")
-    load_before = os.getloadavg()[0]
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"{when}; NumPy {np.__version__}, OpenBLAS kernel {blas_kernel()} ", end="")
+    print(f"({how if overrides else how + ' unset'})", end="")
+    print(f", torch {engines['torch'].__version__}" if with_torch else "")
+    if args.load:
+        print(f"Timed next to a competing load: {args.load} busy process(es).")
+    print()
     weights = shared_weights()
-    header = ["batch", "phase", "autograd_lesson ms"] + (
-        ["torch ms", "ratio"] if with_torch else []
-    )
-    clock_name = args.clock or ("cpu" if args.threads == 1 else "wall")
-    clock = time.process_time if clock_name == "cpu" else time.perf_counter
+    goals = {}
+    load_before = os.getloadavg()[0]
+    from load import CompetingLoad
+
+    with CompetingLoad(args.load, seconds=3600):
+        for batch in args.batches:
+            repeats = args.repeats or (15 if batch == 1 else 7)
+            samples = time_batch(engines, weights, batch, args.threads, repeats)
+            for count in args.threads:
+                clock = args.clock or ("cpu" if count == 1 else "wall")
+                header = ["batch", "phase", "ours ms", "spread"]
+                header += ["torch ms", "spread", "ratio", "spread"] if with_torch else []
+                rows, ratio = timing_table(samples, batch, count, clock, with_torch)
+                title = (
+                    f"ResNet-18 training step on 3x64x64, batch {batch}, {count} thread(s): "
+                    f"median {clock} time of {repeats} alternating repetitions"
+                )
+                print_table(title, header, rows)
+                goals[f"ratio {count}T b{batch}"] = ratio
+            if len(args.threads) > 1:
+                speedups(samples, batch, args.threads, engines, goals)
+    print(f"({load_note(load_before)} while timing the step)\n")
+    if not args.no_memory and memory_supported():
+        report_memory(args, with_torch, goals)
+    if not args.no_capstone:
+        report_capstone(args, goals)
+    report_goals(goals)
+
+
+def speedups(samples, batch, thread_counts, engines, goals):
+    """Each engine's wall-time speed-up from 1 thread to the others, repetition by repetition."""
+    one = min(thread_counts)
+    rows = []
+    for name in engines:
+        base = totals(samples[one, name], "wall")
+        for count in thread_counts:
+            if count == one:
+                continue
+            more = totals(samples[count, name], "wall")
+            gains = [a / b for a, b in zip(base, more)]
+            gain = statistics.median(gains)
+            rows.append([name, f"{one} -> {count}", f"{gain:.2f}", spread(gains, 1, 2)])
+            if name == "autograd_lesson":
+                goals[f"speed-up {one}T->{count}T b{batch}"] = (gain, min(gains), max(gains))
+    header = ["engine", "threads", "speed-up", "spread"]
+    print_table(f"Batch {batch}: wall time with {one} thread / with more", header, rows)
+
+
+def report_memory(args, with_torch, goals):
+    threads = max(args.threads)
+    header = ["batch", "autograd_lesson MB", "(tracemalloc MB)"]
+    header += ["torch MB", "ratio"] if with_torch else []
     rows = []
     for batch in args.batches:
-        repeats = args.repeats or (15 if batch == 1 else 5)
-        medians = time_batch(engines, weights, batch, repeats, clock)
-        for phase in (*PHASES, "total"):
-            ours = medians["autograd_lesson"][phase]
-            row = [batch, phase, f"{ours * 1e3:.1f}"]
-            if with_torch:
-                theirs = medians["torch"][phase]
-                row += [f"{theirs * 1e3:.1f}", f"{ours / theirs:.2f}"]
-            rows.append(row)
-    print_table(
-        f"ResNet-18 training step on 3x64x64, {args.threads} thread(s), median {clock_name} times "
-        f"(numpy {np.__version__}, OpenBLAS kernel {blas_kernel()}"
-        + (f", torch {engines['torch'].__version__})" if with_torch else ")"),
-        header,
-        rows,
-    )
-    load = max(load_before, os.getloadavg()[0])
-    if load > 0.5 + args.threads:
-        # Other processes shared the cores: the ratios (interleaved) are still fair with
-        # one thread, but absolute times, and multi-thread figures, are not to be trusted.
-        print(f"Warning: load average {load:.1f} on {os.cpu_count()} cores while timing.\n")
-    if args.no_memory or not memory_supported():
-        return
-    header = ["batch", "autograd_lesson MB", "(tracemalloc MB)"] + (
-        ["torch MB", "ratio"] if with_torch else []
-    )
-    rows = []
-    for batch in args.batches:
-        ours = measure_memory("autograd_lesson", batch, args.threads)
+        ours = measure_memory("autograd_lesson", batch, threads)
         row = [batch, f"{ours['rss_mb']:.0f}", f"{ours['tracemalloc_mb']:.0f}"]
         if with_torch:
-            theirs = measure_memory("torch", batch, args.threads)
-            row += [f"{theirs['rss_mb']:.0f}", f"{ours['rss_mb'] / theirs['rss_mb']:.2f}"]
+            theirs = measure_memory("torch", batch, threads)
+            ratio = ours["rss_mb"] / theirs["rss_mb"]
+            row += [f"{theirs['rss_mb']:.0f}", f"{ratio:.2f}"]
+            goals[f"memory b{batch}"] = (ratio, ratio, ratio)
         rows.append(row)
-    print_table("Peak memory of one training step, above the level before it (RSS)", header, rows)
+    title = f"Peak memory of one training step, above the level before it (RSS, {threads} threads)"
+    print_table(title, header, rows)
+
+
+def report_capstone(args, goals):
+    load_before = os.getloadavg()[0]
+    runs = time_capstone(args.capstone_epochs, args.capstone_repeats, args.capstone_load)
+    ratios = [loaded / quiet for quiet, loaded in zip(runs["quiet"], runs["loaded"])]
+    rows = [
+        [kind, f"{statistics.median(seconds):.2f}", spread(seconds, 1, 2)]
+        for kind, seconds in runs.items()
+    ]
+    rows.append(["loaded/quiet", f"{statistics.median(ratios):.2f}", spread(ratios, 1, 2)])
+    title = (
+        f"Capstone (lesson 08), {args.capstone_epochs} epochs, default threads: seconds, "
+        f"as the machine is vs next to {args.capstone_load} busy process(es), "
+        f"{args.capstone_repeats} alternating runs ({load_note(load_before)})"
+    )
+    print_table(title, ["run", "median s", "spread"], rows)
+    goals["capstone loaded/quiet"] = (statistics.median(ratios), min(ratios), max(ratios))
+
+
+GOALS = [  # (figure, at most / at least, limit)
+    ("ratio 1T b1", "<=", 0.9),
+    ("ratio 1T b32", "<=", 1.1),
+    ("ratio 2T b1", "<=", 1.0),
+    ("ratio 2T b32", "<=", 1.3),
+    ("speed-up 1T->2T b32", ">=", 1.5),
+    ("memory b32", "<", 1.0),
+    ("capstone loaded/quiet", "<=", 1.5),
+]
+
+
+def report_goals(goals):
+    rows = []
+    for name, sense, limit in GOALS:
+        if name not in goals or goals[name] is None:
+            continue
+        value, low, high = goals[name]
+        met = {"<=": value <= limit, "<": value < limit, ">=": value >= limit}[sense]
+        rows.append([name, f"{sense} {limit}", f"{value:.2f}", f"{low:.2f}-{high:.2f}", met])
+    if rows:
+        print_table("Goals (issue 9)", ["figure", "goal", "median", "spread", "met"], rows)
 
 
 if __name__ == "__main__":

@@ -9,17 +9,19 @@ import warnings
 import numpy as np
 
 from .. import dtypes, random
-from ..ops import conv as conv_ops
 from ..ops import (
     conv_general,
     elementwise,
     loss,
     matmul,
     max_pool_general,
-    normalization,
     pooling,
     reduction,
 )
+from ..ops.conv_fast import convolution_for
+from ..ops.normalization_fast import batch_norm_for
+from ..ops.pooling_fast import max_pool_for
+from ..ops.windows import output_hw
 from ..tensor import Tensor
 from . import losses2
 
@@ -115,7 +117,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         return conv_general.GroupedConvolution.apply(
             input, weight, bias, stride=stride, padding=padding, dilation=dilation, groups=groups
         )
-    return conv_ops.Convolution.apply(input, weight, bias, stride=stride, padding=padding)
+    convolution = convolution_for(input.shape, weight.shape, stride, padding)
+    return convolution.apply(input, weight, bias, stride=stride, padding=padding)
 
 
 def _conv_padding(padding, kernel):
@@ -157,7 +160,7 @@ def batch_norm(
     if not training and running_mean is None:
         training = True  # no running statistics to use: PyTorch normalises with the batch's
     stats = (None, None) if running_mean is None else (running_mean._data, running_var._data)
-    return normalization.BatchNorm.apply(
+    return batch_norm_for(input.shape).apply(
         input,
         _absent(input) if weight is None else weight,
         _absent(input) if bias is None else bias,
@@ -254,15 +257,14 @@ def max_pool2d(
     if ceil_mode or _pair(dilation) != (1, 1):  # (pooling.py's kernels take neither)
         return _max_pool2d_general(input, kernel, stride, padding, _pair(dilation), ceil_mode)
     _, c, h, w = input.shape
-    out_hw = [
-        conv_ops.output_size(n, k, s, p) for n, k, s, p in zip((h, w), kernel, stride, padding)
-    ]
+    out_hw = output_hw((h, w), kernel, stride, padding)
     if min(out_hw) < 1:
         raise RuntimeError(
             f"Given input size: ({c}x{h}x{w}). Calculated output size: "
             f"({c}x{out_hw[0]}x{out_hw[1]}). Output size is too small"
         )
-    return pooling.MaxPool2d.apply(input, kernel=kernel, stride=stride, padding=padding)
+    max_pool = max_pool_for(input.shape, kernel)
+    return max_pool.apply(input, kernel=kernel, stride=stride, padding=padding)
 
 
 def _max_pool2d_general(input, kernel, stride, padding, dilation, ceil_mode):  # noqa: A002
@@ -289,7 +291,7 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
         return input.mean(dim=(-2, -1), keepdim=True)
     if input.ndim == 3:
         return adaptive_avg_pool2d(input.unsqueeze(0), size).squeeze(0)
-    return pooling.AdaptiveAvgPool2d.apply(input, output_size=size)
+    return pooling.AdaptiveAvgPool2dOp.apply(input, output_size=size)
 
 
 # ---------------------------------------------------------------------- losses

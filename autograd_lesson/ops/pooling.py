@@ -1,57 +1,37 @@
 """Pooling: summarise each window of an image by its maximum or its average.
 
-Max pooling loops only over the kernel offsets (9 for a 3×3 window), each step comparing
-one strided slice of all images, channels and pixels at once; never over pixels.
+Max pooling slides its window over the image as the convolution does (ops/windows.py):
+for each kernel offset (i, j), a strided slice of the padded images holds what that offset
+sees at every window position, so the op loops over the kh·kw offsets, never over pixels.
+ops/pooling_fast.py computes the same maximum with less memory, on both cores.
 """
 
 import numpy as np
 
 from ..function import Function
-from .conv import kernel_offsets, output_size
+from .windows import kernel_offsets, output_hw, pad, unpad
 
 
-def pad_nchw(x, padding, fill):
-    """x (N, C, H, W) with `padding` rows/columns of `fill` around each image (a new array)."""
-    ph, pw = padding
-    if ph == 0 and pw == 0:
-        return x
-    n, c, h, w = x.shape
-    padded = np.full((n, c, h + 2 * ph, w + 2 * pw), fill, dtype=x.dtype)
-    padded[:, :, ph : ph + h, pw : pw + w] = x
-    return padded
+class MaxPool2dWithIndices(Function):
+    """out[n,c,y,x] = max over the window at (y, x),  max_{i,j} x_pad[n, c, s·y+i, s·x+j]
+    ∂out/∂x = 1 at the window's (first) maximum, 0 elsewhere
 
-
-class MaxPool2d(Function):
-    """out[n,c,y,x] = max over the window at (y, x)
-    ∂out/∂x = 1 at the window's (first) maximum, 0 elsewhere"""
+    The op behind F.max_pool2d (PyTorch's max_pool2d_with_indices). It saves which kernel
+    offset won in each window; backward sends each output's gradient to that pixel.
+    """
 
     name_in_pytorch = "MaxPool2DWithIndicesBackward0"
     supports_double_backward = False  # create_graph=True: an error if differentiated again
 
     def forward(self, x, kernel, stride, padding):
-        (kh, kw), (sh, sw) = kernel, stride
-        n, c, h, w = x.shape
-        self.out_hw = (output_size(h, kh, sh, padding[0]), output_size(w, kw, sw, padding[1]))
-        self.kernel, self.stride, self.padding, self.input_hw = kernel, stride, padding, (h, w)
-        # Padding never wins a maximum: pad with -inf.
-        x_padded = pad_nchw(x, padding, fill=-np.inf)
-        self.padded_shape = x_padded.shape
-        best = winner = None
-        for offset, (_, _, (rows, columns)) in enumerate(self.offsets()):
-            candidate = x_padded[:, :, rows, columns]
-            if best is None:
-                best = candidate.copy()
-                winner = np.zeros(best.shape, dtype=np.uint8)  # which offset holds the max
-                continue
-            # Strictly greater: on ties the first maximum keeps the gradient, as in PyTorch.
-            better = candidate > best
-            np.maximum(best, candidate, out=best)
-            # winner = offset where better, written as arithmetic: a masked assignment
-            # (winner[better] = offset) is about 30 times slower on random masks.
-            winner *= ~better
-            winner += better * np.uint8(offset)
+        self.kernel, self.stride, self.padding = kernel, stride, padding
+        self.input_shape, self.out_hw = x.shape, output_hw(x.shape[2:], kernel, stride, padding)
+        x_padded = pad(x, padding, fill=-np.inf)  # padding never wins a maximum
+        # What each offset k sees at every window position: (kh·kw, N, C, Ho, Wo).
+        seen = np.stack([x_padded[:, :, rows, columns] for _, _, (rows, columns) in self.offsets()])
+        winner = seen.argmax(axis=0)  # the first maximum on ties, as in PyTorch
         self.save_for_backward(winner)
-        return best
+        return np.take_along_axis(seen, winner[None], axis=0)[0]
 
     def offsets(self):
         """(i, j, (rows, columns)) for every offset in the window, as the convolution's."""
@@ -59,11 +39,11 @@ class MaxPool2d(Function):
 
     def backward(self, grad):
         (winner,) = self.saved_tensors
-        grad_padded = np.zeros(self.padded_shape, dtype=grad.dtype)
-        for offset, (_, _, (rows, columns)) in enumerate(self.offsets()):
-            grad_padded[:, :, rows, columns] += grad * (winner == offset)
-        (ph, pw), (h, w) = self.padding, self.input_hw
-        return np.ascontiguousarray(grad_padded[:, :, ph : ph + h, pw : pw + w])
+        (n, c, h, w), (ph, pw) = self.input_shape, self.padding
+        grad_padded = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
+        for k, (_, _, (rows, columns)) in enumerate(self.offsets()):
+            grad_padded[:, :, rows, columns] += np.where(winner == k, grad, 0)
+        return np.ascontiguousarray(unpad(grad_padded, self.padding, (h, w)))
 
 
 def adaptive_bounds(size, out_size):
@@ -71,11 +51,12 @@ def adaptive_bounds(size, out_size):
     return [(i * size // out_size, -(-(i + 1) * size // out_size)) for i in range(out_size)]
 
 
-class AdaptiveAvgPool2d(Function):
+class AdaptiveAvgPool2dOp(Function):
     """out[n,c,i,j] = mean of the input cell (i, j)    ∂out/∂x = 1/(cell area) inside the cell
 
-    Loops over output cells (few: adaptive pooling makes small outputs); the (1, 1) case,
-    by far the most common, is a plain mean instead (see nn.functional).
+    The op behind F.adaptive_avg_pool2d (PyTorch's _adaptive_avg_pool2d). Loops over output
+    cells (few: adaptive pooling makes small outputs); the (1, 1) case, by far the most
+    common, is a plain mean instead (see nn.functional).
     """
 
     name_in_pytorch = "AdaptiveAvgPool2DBackward0"
