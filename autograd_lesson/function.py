@@ -140,6 +140,7 @@ class Function(Node):
         """
         if self._saved:
             self._saved = ()
+            self._saved_versions = ()  # (they hold the saved inputs: let them go too)
             self._freed = True
 
     def forward(self, *arrays, **options):

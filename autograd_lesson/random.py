@@ -366,6 +366,15 @@ def randint(shape, low, high, generator=None):
     return ((raw % np.uint64(span)).astype(np.int64) + low).reshape(shape)
 
 
+def random_full_range(shape, top, generator=None):
+    """Values in [0, top] for `t.random_()`: here PyTorch keeps 32-bit draws while the range
+    fits in 32 bits (randint switches at 2²⁸), e.g. int32's [0, 2³¹ - 1]."""
+    generator = _generator(generator)
+    n, span = math.prod(shape), top + 1
+    raw = generator.draw64(n) if span > 2**32 else generator.draw32(n)
+    return (raw % np.uint64(span)).astype(np.int64).reshape(shape)
+
+
 def randperm(n, generator=None):
     """A random order of 0 … n-1: PyTorch's Fisher-Yates shuffle.
 

@@ -1175,13 +1175,36 @@ class Tensor:
         draw = lambda target: random.normal_like(target, mean, std, generator)  # noqa: E731
         return self._inplace(writes.Normal, draw=draw)
 
+    def random_(self, low=0, high=None, *, generator=None):
+        """Whole numbers drawn uniformly: random_() from [0, top], where top is the largest
+        whole number the dtype holds exactly (2²⁴ for float32); random_(to); random_(from, to).
+        """
+        if high is None and low == 0 and not isinstance(low, bool):
+            top = _random_top(self.dtype)
+            draw = lambda target: random.random_full_range(  # noqa: E731
+                target.shape, top, generator
+            ).astype(target.dtype)
+            return self._inplace(writes.RandomAll, draw=draw)
+        if high is None:
+            op, low, high = writes.RandomTo, 0, low
+        else:
+            op = writes.RandomFromTo
+        if high <= low:
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+            )
+        draw = lambda target: random.randint(target.shape, low, high, generator).astype(  # noqa: E731
+            target.dtype
+        )
+        return self._inplace(op, draw=draw)
+
     def bernoulli_(self, p=0.5, generator=None):
         """1 with probability p (a number, or a tensor of them), else 0, in place."""
         if isinstance(p, Tensor):
-            draw = lambda target: random.bernoulli_tensor(  # noqa: E731
-                np.broadcast_to(p._data, target.shape), generator
+            draw = lambda target, p: random.bernoulli_tensor(  # noqa: E731
+                np.broadcast_to(p, target.shape), generator
             ).astype(target.dtype)
-            return self._inplace(writes.BernoulliTensor, draw=draw)
+            return self._inplace(writes.BernoulliTensor, p, draw=draw)
         draw = lambda target: random.bernoulli_like(target, p, generator)  # noqa: E731
         return self._inplace(writes.Bernoulli, draw=draw)
 
@@ -1373,6 +1396,13 @@ def _basic_view(tensor, key):
         # x[...] or x[:, :] is still a new tensor (an alias) in PyTorch.
         result = sh.Alias.apply(tensor)
     return result, None
+
+
+def _random_top(dtype):
+    """The largest value random_() draws: every whole number up to it is exact in dtype."""
+    if dtype.is_floating_point:
+        return 2 ** (np.finfo(dtype.numpy_dtype).nmant + 1)
+    return int(np.iinfo(dtype.numpy_dtype).max) if dtype is not dtypes.bool else 1
 
 
 def _number_tensor(value, like):

@@ -238,13 +238,6 @@ def test_scenario_matches_torch_golden(scenario):
     recorder.assert_same_log(recorder.run(scenario, torch), GOLDEN[scenario.__name__])
 
 
-def test_nll_loss_class_weights_are_refused():
-    """Recorded from torch as nll_loss_class_weights; this engine says it lacks them."""
-    assert recorder.MODULE_REFUSED_HERE == [recorder.nll_loss_class_weights]
-    with pytest.raises(NotImplementedError, match="nll_loss has no class weights"):
-        recorder.nll_loss_class_weights(torch)
-
-
 def test_load_state_dict_changes_nothing_when_a_later_entry_fails():
     """PyTorch copies module by module and has already changed conv1 when it meets the bad
     fc.bias; here every entry is checked before the first copy."""

@@ -128,17 +128,41 @@ class Uniform(Normal):
     name_in_pytorch = "UniformBackward0"
 
 
+class RandomFromTo(Normal):
+    """out = whole numbers from [low, high) (a.random_(low, high))    ∂out/∂a = 0"""
+
+    name_in_pytorch = "RandomBackward0"
+
+
+class RandomTo(Normal):
+    """out = whole numbers from [0, high) (a.random_(high))    ∂out/∂a = 0"""
+
+    name_in_pytorch = "RandomBackward1"
+
+
+class RandomAll(Normal):
+    """out = whole numbers from [0, the dtype's exact range] (a.random_())    ∂out/∂a = 0"""
+
+    name_in_pytorch = "RandomBackward2"
+
+
 class Bernoulli(Normal):
     """out = 1 with probability p, else 0 (a.bernoulli_(p))    ∂out/∂a = 0"""
 
     name_in_pytorch = "BernoulliBackward2"
 
 
-class BernoulliTensor(Normal):
+class BernoulliTensor(Function):
     """out = 1 with the probability in each element of p (a.bernoulli_(p_tensor))
-    ∂out/∂a = 0"""
+    ∂out/∂a = 0  (p gets no gradient: a draw is not differentiable in its probability)"""
 
     name_in_pytorch = "BernoulliBackward1"
+
+    def forward(self, a, p, draw):
+        return draw(a, p)
+
+    def backward(self, grad):
+        return np.zeros_like(grad), None
 
 
 class IndexPutAccumulate(IndexPut):

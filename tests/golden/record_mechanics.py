@@ -66,6 +66,15 @@ INPLACE = [
     # (random values: multiplied by 0, the graph and the gradients are what is compared)
     case("normal_", "(t := x * 1).normal_().abs().mul(0)", x=rand(3)),
     case("uniform_", "(t := x * 1).uniform_(-1, 1).abs().mul(0)", x=rand(3)),
+    case("bernoulli_number", "(t := x * 1).bernoulli_(0.5).mul(0)", x=rand(3)),
+    case(
+        "bernoulli_tensor",
+        "(t := x * 1).bernoulli_(torch.tensor([0.2, 0.5, 0.9])).mul(0)",
+        x=rand(3),
+    ),
+    case("random_", "(t := x * 1).random_().mul(0)", x=rand(3)),
+    case("random_to", "(t := x * 1).random_(5).mul(0)", x=rand(3)),
+    case("random_from_to", "(t := x * 1).random_(2, 5).mul(0)", x=rand(3)),
     case("setitem_number", "((t := x * 1).__setitem__(0, 5.), t)[1]", x=rand(3)),
     case("setitem_into_zeros", "((t := torch.zeros(2)).__setitem__(0, w[0] * 5), t)[1]", w=rand(2)),
     case(

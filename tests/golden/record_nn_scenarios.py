@@ -800,7 +800,7 @@ def nll_loss(torch):
 
 
 def nll_loss_class_weights(torch):
-    """Refused here: autograd_lesson's nll_loss has no class weights (a NotImplementedError)."""
+    """NLLLoss with class weights: the loss (a weighted mean) and its gradient."""
     log = []
     scores = torch.tensor([[0.2, -1.0, 0.5], [1.5, 0.3, -0.7], [0.0, 0.1, 0.2]])
     for reduction in ("mean", "sum"):
@@ -911,8 +911,9 @@ MODULE = [
     xavier_normal,
     register_module,
     register_parameter_and_buffer,
+    nll_loss_class_weights,
 ]
-MODULE_REFUSED_HERE = [nll_loss_class_weights]
+MODULE_REFUSED_HERE = []  # (nll_loss_class_weights moved to MODULE: weights exist now)
 ALL = HOOKS + HOOKS_REFUSED_HERE + UTILS + MODULE + MODULE_REFUSED_HERE
 
 
