@@ -197,6 +197,7 @@ from .random import (
 )
 from .serialization import load, save
 from .tensor import Size, Tensor
+from .threads import get_num_threads, set_num_threads
 
 # isort: split
 from . import nn  # after the Tensor it builds on
