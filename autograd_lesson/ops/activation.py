@@ -56,6 +56,7 @@ class GeluTanh(Function):
     ∂out/∂a = ½(1 + tanh u) + ½a(1 - tanh² u)·√(2/π)(1 + 3·0.044715a²)"""
 
     name_in_pytorch = "GeluBackward0"
+    same_node_as = Gelu  # gelu(approximate="tanh"): PyTorch records the same node
 
     def forward(self, a):
         self.save_for_backward(a)

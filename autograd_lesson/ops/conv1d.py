@@ -5,6 +5,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..function import Function
+from .conv import Convolution
 
 
 class Convolution1d(Function):
@@ -13,6 +14,7 @@ class Convolution1d(Function):
     ∂loss/∂x_pad[n,c,s·t+k] += Σ_o grad[n,o,t]·w[o,c,k]"""
 
     name_in_pytorch = "ConvolutionBackward0"
+    same_node_as = Convolution  # PyTorch records every convolution as this one node
     # As the 2-D convolution: backward runs on arrays (einsum over windows), so a gradient
     # of its gradient (create_graph=True) raises a clear error.
     supports_double_backward = False

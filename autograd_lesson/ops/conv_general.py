@@ -8,6 +8,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..function import Function
+from .conv import Convolution
 
 
 class GroupedConvolution(Function):
@@ -17,6 +18,7 @@ class GroupedConvolution(Function):
     ∂loss/∂x_pad[n,c,s·y+d·i,s·x+d·j] += Σ_o grad[n,o,y,x]·w[o,c,i,j]"""
 
     name_in_pytorch = "ConvolutionBackward0"
+    same_node_as = Convolution  # PyTorch records every convolution as this one node
     # As the other convolutions: backward runs on arrays (einsum over windows), so a
     # gradient of its gradient (create_graph=True) raises a clear error.
     supports_double_backward = False

@@ -83,7 +83,10 @@ def op_of(cls):
 def table(classes=None):
     """One Row per op, sorted by node name, each op's fast paths right after it."""
     classes = op_classes() if classes is None else classes
-    ops = sorted((cls for cls in classes if declares_node(cls)), key=lambda c: c.name_in_pytorch)
+    ops = sorted(  # by node name; a variant (same_node_as) after the op it shares it with
+        (cls for cls in classes if declares_node(cls)),
+        key=lambda c: (c.name_in_pytorch, hasattr(c, "same_node_as")),
+    )
     rows = []
     for op in ops:
         rows.append(
@@ -103,12 +106,20 @@ def problems(classes=None):
     found, owner = [], {}
     for cls in sorted((c for c in classes if declares_node(c)), key=source_order):
         name = cls.name_in_pytorch
-        if name in owner:
-            found.append(f"{name} is declared by both {owner[name]} and {class_name(cls)}")
-        owner.setdefault(name, class_name(cls))
+        # A variant PyTorch records under the same node (gelu's tanh form, a grouped or 1-d
+        # convolution) says so with `same_node_as`: both are listed under that name.
+        first = owner.get(name)
+        if first is not None and not (_variant(cls, first) or _variant(first, cls)):
+            found.append(f"{name} is declared by both {class_name(first)} and {class_name(cls)}")
+        owner.setdefault(name, cls)
         if derivative_line(cls) is None:
             found.append(f"{class_name(cls)} ({location(cls)}) states no derivative (no ∂ line)")
     return found
+
+
+def _variant(cls, other):
+    """True if `cls` says it is a variant PyTorch records under `other`'s node."""
+    return getattr(cls, "same_node_as", None) is other
 
 
 def format_table(rows):

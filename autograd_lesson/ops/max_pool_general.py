@@ -10,6 +10,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..function import Function
+from .pooling import MaxPool2dWithIndices
 
 
 def pooled_size(size, kernel, stride, padding, dilation, ceil_mode):
@@ -28,6 +29,7 @@ class MaxPool2dGeneral(Function):
     ∂loss/∂x = each gradient sent to the element that was the maximum of its window"""
 
     name_in_pytorch = "MaxPool2DWithIndicesBackward0"
+    same_node_as = MaxPool2dWithIndices  # ceil_mode and dilation: the same node in PyTorch
     # As pooling.py's max pooling: backward runs on arrays (create_graph=True gives first
     # gradients, and a clear error if they are differentiated again).
     supports_double_backward = False

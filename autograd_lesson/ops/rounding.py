@@ -96,7 +96,7 @@ class RemainderTensor(Function):
 
 
 class FloorDivide(Function):
-    """out = ⌊a/b⌋ (`a // b`)    PyTorch defines no derivative for it, and says so."""
+    """out = ⌊a/b⌋ (`a // b`)    ∂out/∂a, ∂out/∂b: none (PyTorch defines none, and says so)"""
 
     name_in_pytorch = "NotImplemented"  # the node PyTorch records for an op without derivative
     # Its backward only raises: there is no gradient to differentiate again.
