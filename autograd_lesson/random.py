@@ -470,28 +470,3 @@ def _fill_like(array, draw):
     target = memory_order(result)
     target[...] = draw(target.shape)
     return result
-
-
-# ------------------------------------------------------------------- before 2026-12
-
-
-def rng(generator=None):
-    """Kept for tensor.py's uniform_/normal_ until they call uniform_like/normal_like."""
-    return _LegacyAdapter(_generator(generator))
-
-
-class _LegacyAdapter:
-    """NumPy-style `uniform(a, b, shape)` / `normal(mean, std, shape)` on PyTorch's stream.
-
-    It does not know the tensor's dtype, so it draws as for a float32 tensor (the default):
-    exact for float32 tensors only. tensor.py should call uniform_like/normal_like instead.
-    """
-
-    def __init__(self, generator):
-        self.generator = generator
-
-    def uniform(self, low, high, shape):
-        return uniform(shape, np.float32, low, high, self.generator)
-
-    def normal(self, mean, std, shape):
-        return normal(shape, np.float32, mean, std, self.generator)
