@@ -22,6 +22,7 @@ from .function import (
     AccumulateGrad,
     Function,
     once_differentiable_results,
+    recorded_copy,
 )
 from .grad_mode import set_grad_enabled
 from .numpy_protocol import backward_on_tensors
@@ -221,8 +222,8 @@ def _store_retained_grad(tensor, grad):
     if isinstance(grad, np.ndarray | np.generic):
         total = grad if tensor._grad is None else tensor._grad._data + grad
         tensor._grad = type(tensor)(np.array(total, copy=True))
-    else:  # create_graph=True: the gradient keeps its graph
-        tensor._grad = grad if tensor._grad is None else tensor._grad + grad
+    else:  # create_graph=True: the gradient keeps its graph (a copy of it, as for leaves)
+        tensor._grad = recorded_copy(grad) if tensor._grad is None else tensor._grad + grad
 
 
 __all__ = ["run_backward", "topological_order"]

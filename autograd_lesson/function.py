@@ -291,6 +291,15 @@ class NotDifferentiableTwice(Function):
         )
 
 
+def recorded_copy(grad):
+    """`.grad` made from a gradient tensor under create_graph=True: a fresh copy, recorded
+    (CopyBackwards), as PyTorch makes it. The gradient itself may be shared (x + y hands the
+    same tensor to x and y) or a broadcast view; changing one `.grad` must not change another.
+    """
+    fresh = tensor_module.Tensor(np.zeros(grad._data.shape, dtype=grad._data.dtype))
+    return fresh.copy_(grad)
+
+
 class AccumulateGrad(Node):
     """The node that ends every path at a leaf: it adds the arriving gradient to `.grad`."""
 
@@ -313,7 +322,7 @@ class AccumulateGrad(Node):
     def _add_to_grad(self, grad):
         leaf = self.variable
         if isinstance(grad, tensor_module.Tensor):  # create_graph=True: keep grad's graph
-            leaf._grad = grad if leaf._grad is None else leaf._grad + grad
+            leaf._grad = recorded_copy(grad) if leaf._grad is None else leaf._grad + grad
             return
         if leaf.grad is None:
             leaf.grad = tensor_module.Tensor(np.array(grad, dtype=leaf._data.dtype, copy=True))

@@ -99,3 +99,18 @@ def test_anomaly_detection_names_the_line_that_made_the_nan():
     trace = next(m for m in messages if m.startswith("Error detected in DivBackward0."))
     assert "y = (a.sqrt() / a).sum()  # the line a learner should be shown" in trace
     assert "test_higher_order.py" in trace and "autograd_lesson/" not in trace
+
+
+def test_grads_made_with_create_graph_are_copies_not_shared():
+    """x + y hands one gradient tensor (a broadcast one, here) to both leaves; each `.grad` is
+    its own copy, recorded as PyTorch records it (CopyBackwards)."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = torch.tensor([3.0], requires_grad=True)
+    ((x + y) * x).sum().backward(create_graph=True)
+    assert x.grad is not y.grad
+    assert repr(x.grad.grad_fn) == "<CopyBackwards>"
+    with torch.no_grad():
+        x.grad.zero_()
+    assert y.grad.tolist() == [3.0]
+    (g,) = torch.autograd.grad(y.grad.sum(), x)
+    assert g.tolist() == [1.0, 1.0]
